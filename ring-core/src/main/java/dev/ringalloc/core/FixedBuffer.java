@@ -1,0 +1,36 @@
+package dev.ringalloc.core;
+
+/**
+ * A buffer of fixed capacity in a ring: write to it, read it back, view it as a
+ * {@link java.nio.ByteBuffer}, then {@link #close()} it (from any thread) or {@link #freeze()} it to
+ * share it read-only. A write that does not fit throws {@link IndexOutOfBoundsException} and writes
+ * nothing. Any use after close, freeze or finish throws {@link IllegalStateException}.
+ *
+ * <p>Not thread-safe: one holder at a time. Obtain one from {@link RingAllocator#fixed(int)},
+ * {@link Rings#fixed(int)} or {@link ExtendableBuffer#finish()}.
+ */
+public final class FixedBuffer extends RegionBuffer<FixedBuffer> {
+
+    FixedBuffer(RingAllocator allocator, long handle) {
+        super(allocator, handle, 0);
+    }
+
+    FixedBuffer(RingAllocator allocator, long handle, int length) {
+        super(allocator, handle, length);
+    }
+
+    @Override
+    void ensureSpare(int bytes) {
+        throw new IndexOutOfBoundsException("write of " + bytes + " bytes exceeds the fixed buffer's spare "
+                + (capacity - length) + " bytes (capacity " + capacity + ")");
+    }
+
+    /**
+     * Turns this buffer into a read-only {@link FrozenBuffer} that threads may share, with a reference
+     * count of 1. This object is finished with; the frozen buffer holds the region.
+     */
+    public FrozenBuffer freeze() {
+        int frozenLength = length();
+        return new FrozenBuffer(allocator.ring(), handOver(), frozenLength);
+    }
+}
