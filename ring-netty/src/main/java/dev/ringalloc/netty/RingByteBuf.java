@@ -243,6 +243,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
         return allocator;
     }
 
+    @SuppressWarnings("deprecation")
     @Override
     public final ByteOrder order() {
         return ByteOrder.BIG_ENDIAN;

@@ -122,6 +122,7 @@ abstract class RingByteBufContractTest {
 
     // ---- state and identity ------------------------------------------------------------------------------
 
+    @SuppressWarnings("deprecation")
     @Test
     void initialState() {
         assertThat(buffer.capacity()).isEqualTo(CAPACITY);
