@@ -1,0 +1,71 @@
+package dev.ringalloc.netty;
+
+import io.netty.buffer.ByteBuf;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Helpers of the Netty-level soak, thread-death and overload tests. */
+final class NettyStress {
+
+    /** Random bytes; a buffer's content is a slice of it, so a check is one range comparison. */
+    static final byte[] PATTERN = new byte[256 * 1024];
+
+    static {
+        new SplittableRandom(7).nextBytes(PATTERN);
+    }
+
+    private NettyStress() {
+    }
+
+    static int stressSeconds() {
+        return Integer.getInteger("ringalloc.stress.seconds", 3);
+    }
+
+    /** Bytes of direct memory the JDK accounts for now (BufferPoolMXBean "direct"). */
+    static long directMemoryUsed() {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        throw new AssertionError("no direct buffer pool MXBean");
+    }
+
+    /** Writes PATTERN[offset, offset + length) into buf. */
+    static void fill(ByteBuf buf, int offset, int length) {
+        buf.writeBytes(PATTERN, offset, length);
+    }
+
+    /** True if buf's readable bytes are exactly PATTERN[offset, offset + length). */
+    static boolean intact(ByteBuf buf, int offset, int length) {
+        if (buf.readableBytes() != length) {
+            return false;
+        }
+        byte[] copy = new byte[length];
+        buf.getBytes(buf.readerIndex(), copy);
+        return Arrays.equals(copy, 0, length, PATTERN, offset, offset + length);
+    }
+
+    /** True if buf is a ring buffer whose memory is a ring region. */
+    static boolean inRing(ByteBuf buf) {
+        RingByteBuf ring = TestSupport.ringBuf(buf);
+        return ring != null && ring.isInRing();
+    }
+
+    static void report(String name, String text) {
+        System.out.println("[" + name + "]\n" + text);
+        try {
+            Path dir = Paths.get("target", "stress");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(name + ".txt"), text + "\n", StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
