@@ -33,6 +33,7 @@ class CoreThreadDeathTest {
     @Test
     void ownerThatClosedAndEndedIsFreedByTheLastReleaseOnAnotherThread() throws Exception {
         assertThat(DirectMemory.freesExplicitly()).as("this JDK lets the ring free its memory at once").isTrue();
+        settleGarbage();
         long before = StressSupport.directMemoryUsed();
         Handover h = new Handover();
         Thread owner = new Thread(() -> {
@@ -98,6 +99,7 @@ class CoreThreadDeathTest {
 
     @Test
     void ringRetiredByItsOwnerIsFreedByWhicheverReleaseIsLast() throws Exception {
+        settleGarbage();
         long before = StressSupport.directMemoryUsed();
         AtomicReference<Ring> ringRef = new AtomicReference<>();
         List<Long> handles = new ArrayList<>();
@@ -170,7 +172,11 @@ class CoreThreadDeathTest {
                 .isGreaterThanOrEqualTo(capacity);
     }
 
-    private static void settleGarbage() throws InterruptedException {
+    /**
+     * Lets earlier tests' unreachable rings be collected first, so that their memory is not given back
+     * in the middle of this test's readings of the direct-memory figure.
+     */
+    static void settleGarbage() throws InterruptedException {
         long last = -1;
         for (int i = 0; i < 20; i++) {
             System.gc();

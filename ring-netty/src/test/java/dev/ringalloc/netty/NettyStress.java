@@ -37,6 +37,23 @@ final class NettyStress {
         throw new AssertionError("no direct buffer pool MXBean");
     }
 
+    /**
+     * Lets earlier tests' unreachable direct buffers be collected first, so that their memory is not
+     * given back in the middle of a test's readings of the direct-memory figure.
+     */
+    static void settleGarbage() throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 20; i++) {
+            System.gc();
+            Thread.sleep(10);
+            long now = directMemoryUsed();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
+    }
+
     /** Writes PATTERN[offset, offset + length) into buf. */
     static void fill(ByteBuf buf, int offset, int length) {
         buf.writeBytes(PATTERN, offset, length);

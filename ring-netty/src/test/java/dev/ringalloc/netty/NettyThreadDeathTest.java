@@ -58,6 +58,7 @@ class NettyThreadDeathTest {
     @Test
     void eventLoopShutDownWhileItsBuffersAreHeldElsewhere() throws Exception {
         RingByteBufAllocator alloc = allocator(false);
+        NettyStress.settleGarbage();
         long baseline = NettyStress.directMemoryUsed();
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         EventLoop loop = group.next();
@@ -98,6 +99,7 @@ class NettyThreadDeathTest {
     @Test
     void plainThreadWithARingEndsWithoutCleanupWhileBuffersAreHeld() throws Exception {
         RingByteBufAllocator alloc = allocator(true);
+        NettyStress.settleGarbage();
         long baseline = NettyStress.directMemoryUsed();
         List<Held> held = TestSupport.onPlainThread(() -> allocateMany(alloc)); // the thread has ended on return
         assertThat(alloc.metric().rings()).as("retired (owner dead) but held").isEqualTo(1);
@@ -115,6 +117,7 @@ class NettyThreadDeathTest {
     @Test
     void plainThreadWhoseBuffersWereAllReleasedBeforeItsRingWasRetired() throws Exception {
         RingByteBufAllocator alloc = allocator(true);
+        NettyStress.settleGarbage();
         long baseline = NettyStress.directMemoryUsed();
         List<Held> held = TestSupport.onPlainThread(() -> allocateMany(alloc));
         // Released before anyone noticed the thread's death: nothing can free the ring yet ...
