@@ -343,7 +343,14 @@ class RingByteBufAllocatorTest {
                         if (buf.capacity() == 0) {
                             return; // poison
                         }
-                        int seq = buf.readInt();
+                        int seq = buf.getInt(0);
+                        if (seq % 10 == 0) {
+                            // growth off the owner thread: a move (this plain thread has no ring: fallback memory)
+                            buf.capacity(buf.capacity() + 100);
+                            buf.writeZero(100);
+                            buf.writerIndex(buf.writerIndex() - 100);
+                        }
+                        buf.readInt();
                         while (buf.isReadable()) {
                             if (buf.readByte() != (byte) seq) {
                                 throw new AssertionError("buffer " + seq + " was overwritten");
@@ -387,6 +394,8 @@ class RingByteBufAllocatorTest {
         // the ring was reused many times over, and is empty again (its thread ended: it is freed)
         assertThat(alloc.metric().allocations()).isGreaterThan(buffers / 2);
         assertThat(alloc.metric().rings()).isZero();
+        assertThat(alloc.metric().moves()).isEqualTo(buffers / 10);
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isEqualTo(buffers / 10);
     }
 
     @Test
