@@ -530,7 +530,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         /**
          * Whether every allocating thread gets its own ring (true), or only {@link FastThreadLocalThread}s,
          * Netty's event loops (false, the default). The ring of a plain thread that ends is retired the next
-         * time the allocator creates a ring or reports its metric.
+         * time the allocator creates a ring or reports its metric. Every such thread reserves a whole ring:
+         * not for large thread pools or virtual threads.
          */
         public Builder ringsForAllThreads(boolean all) {
             this.ringsForAllThreads = all;

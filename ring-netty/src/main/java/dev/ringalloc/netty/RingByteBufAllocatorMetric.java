@@ -81,7 +81,10 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
         return sum;
     }
 
-    /** Regions handed out by all rings since the allocator was created (freed rings included). */
+    /**
+     * Regions handed out by all rings since the allocator was created: freed rings included, rings reclaimed
+     * by the garbage collector (an ended thread's ring nothing referred to any more) not.
+     */
     public long allocations() {
         List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
         long sum = allocator.freedRingAllocations();
