@@ -343,7 +343,8 @@ abstract class RingByteBufContractTest {
             assertThat(buffer.getLongLE(index)).isEqualTo(v).isEqualTo(le.getLong(index));
             float f = Float.intBitsToFloat((int) v);
             buffer.setFloat(index, f);
-            assertThat(Float.floatToIntBits(buffer.getFloat(index))).isEqualTo(Float.floatToIntBits(be.getFloat(index)));
+            assertThat(Float.floatToIntBits(buffer.getFloat(index)))
+                    .isEqualTo(Float.floatToIntBits(be.getFloat(index)));
             assertThat(Float.floatToIntBits(buffer.getFloat(index))).isEqualTo(Float.floatToIntBits(f));
             buffer.setFloatLE(index, f);
             assertThat(Float.floatToIntBits(buffer.getFloatLE(index))).isEqualTo(Float.floatToIntBits(f));
