@@ -1,0 +1,514 @@
+package dev.ringalloc.netty;
+
+import dev.ringalloc.core.Ring;
+import io.netty.buffer.AbstractReferenceCountedByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.Recycler;
+import io.netty.util.internal.PlatformDependent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+/**
+ * A direct {@link ByteBuf} over one region of a ring, handed out by {@link RingByteBufAllocator}. Instances are
+ * recycled through Netty's {@link Recycler}: a buffer must not be used after its last release.
+ *
+ * <h2>Memory</h2>
+ * A buffer normally lives in a region of the ring of the event loop that allocated it. Its capacity can grow:
+ * <ul>
+ *   <li>in place, without a copy, when the growth runs on the ring's owner thread and the regions behind the
+ *       buffer are free (the common case for the newest buffer of an event loop);</li>
+ *   <li>otherwise by a <em>move</em>: a new region of the calling thread's own ring, or, when that thread has
+ *       no ring, the ring is full or the capacity is above the maximum ring allocation, memory of the fallback
+ *       allocator. A buffer in fallback memory behaves exactly the same; it may move back into a ring on a
+ *       later growth.</li>
+ * </ul>
+ * A capacity decrease on the owner thread gives the unused end of the region back to the ring.
+ *
+ * <h2>Release</h2>
+ * The last {@link #release()} may run on any thread: it releases the region (one compare-and-set on the ring,
+ * see {@link Ring#release(long)}) and recycles this object.
+ *
+ * <h2>Access</h2>
+ * Two implementations share everything but the primitive accessors: one reads and writes through the memory
+ * address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other
+ * through {@link ByteBuffer} absolute access. Bulk transfers use {@link ByteBuffer} bulk operations (and a
+ * direct memory copy between two buffers that both expose an address).
+ *
+ * <h2>Threads</h2>
+ * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
+ * the thread that allocates the buffer or changes its capacity, and read by whichever thread uses or releases
+ * it afterwards; that thread must have received the buffer through a hand-off that orders memory (a channel
+ * write, a task queue, a concurrent collection), which Netty's own event loops always provide. The reference
+ * count is atomic (it is {@link AbstractReferenceCountedByteBuf}'s), so the thread that performs the last
+ * release sees every field written before any earlier {@code release()} of another thread.
+ */
+public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
+
+    private static final int STREAM_CHUNK = 8192;
+
+    private final Recycler.Handle<RingByteBuf> recyclerHandle;
+
+    /** The allocator that handed this buffer out; null while the buffer sits in the recycler. */
+    RingByteBufAllocator allocator;
+    /** The ring holding the memory, or null while the memory comes from the fallback allocator. */
+    ThreadRing threadRing;
+    /** The ring region's handle; meaningful only while {@link #threadRing} is not null. */
+    long handle = Ring.NO_REGION;
+    /** The fallback allocator's buffer holding the memory, or null while the memory is a ring region. */
+    ByteBuf fallbackMemory;
+    /** The bytes: the ring's view, or a view of the fallback buffer. Absolute access only. Big-endian. */
+    ByteBuffer memory;
+    /** Index of this buffer's byte 0 within {@link #memory}. */
+    int offset;
+    /** Native address of this buffer's byte 0; 0 when the memory has no address. */
+    long address;
+    /** {@link #capacity()}. */
+    int length;
+    /** Bytes the memory holds from {@link #offset} on: at least {@link #length}. */
+    int regionCapacity;
+    /** Duplicate of {@link #memory} behind {@link #internalNioBuffer(int, int)}; kept across recycling. */
+    private ByteBuffer tmpNioBuf;
+
+    RingByteBuf(Recycler.Handle<RingByteBuf> recyclerHandle) {
+        super(0);
+        this.recyclerHandle = recyclerHandle;
+    }
+
+    /** Prepares a recycled (or new) instance to serve a fresh allocation of ring region {@code regionHandle}. */
+    final void init(RingByteBufAllocator allocator, ThreadRing ring, long regionHandle, int capacity,
+                    int maxCapacity) {
+        this.allocator = allocator;
+        useRegion(ring, regionHandle);
+        this.length = capacity;
+        maxCapacity(maxCapacity);
+        resetRefCnt();
+        clear();
+        markReaderIndex();
+        markWriterIndex();
+    }
+
+    private void useRegion(ThreadRing ring, long regionHandle) {
+        threadRing = ring;
+        handle = regionHandle;
+        fallbackMemory = null;
+        useMemory(ring.memory, Ring.payloadOffset(regionHandle), ring.address);
+        regionCapacity = ring.ring.capacity(regionHandle);
+    }
+
+    private void useFallback(ByteBuf buffer, int capacity) {
+        ByteBuffer view = buffer.nioBuffer(0, capacity).order(ByteOrder.BIG_ENDIAN);
+        threadRing = null;
+        handle = Ring.NO_REGION;
+        fallbackMemory = buffer;
+        useMemory(view, 0, PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(view) : 0L);
+        regionCapacity = capacity;
+    }
+
+    private void useMemory(ByteBuffer newMemory, int newOffset, long baseAddress) {
+        if (memory != newMemory) {
+            memory = newMemory;
+            tmpNioBuf = null;
+        }
+        offset = newOffset;
+        address = baseAddress == 0L ? 0L : baseAddress + newOffset;
+    }
+
+    /** True while this buffer's memory is a ring region (false once it moved to fallback memory). */
+    public final boolean isInRing() {
+        ensureAccessible();
+        return threadRing != null;
+    }
+
+    // ---- reference counting ---------------------------------------------------------------------------
+
+    @Override
+    protected final void deallocate() {
+        try {
+            freeMemory();
+        } finally {
+            if (fallbackMemory != null) {
+                memory = null; // do not keep a fallback chunk reachable from the recycler
+                tmpNioBuf = null;
+            }
+            allocator = null;
+            threadRing = null;
+            fallbackMemory = null;
+            handle = Ring.NO_REGION;
+            recyclerHandle.recycle(this);
+        }
+    }
+
+    private void freeMemory() {
+        if (fallbackMemory != null) {
+            fallbackMemory.release();
+        } else {
+            threadRing.ring.release(handle);
+        }
+    }
+
+    // ---- capacity -------------------------------------------------------------------------------------
+
+    @Override
+    public final int capacity() {
+        return length;
+    }
+
+    @Override
+    public final int maxFastWritableBytes() {
+        return Math.min(regionCapacity, maxCapacity()) - writerIndex();
+    }
+
+    @Override
+    public final ByteBuf capacity(int newCapacity) {
+        checkNewCapacity(newCapacity);
+        final int oldCapacity = length;
+        if (newCapacity == oldCapacity) {
+            return this;
+        }
+        if (newCapacity < oldCapacity) {
+            trimIndicesToCapacity(newCapacity);
+            ThreadRing ring = threadRing;
+            if (ring != null && ring.ownedByCurrentThread()) {
+                regionCapacity = ring.ring.shrink(handle, Math.max(1, newCapacity));
+            }
+            length = newCapacity;
+            return this;
+        }
+        if (newCapacity > regionCapacity && !growInPlace(newCapacity)) {
+            move(newCapacity);
+        }
+        length = newCapacity;
+        return this;
+    }
+
+    private boolean growInPlace(int newCapacity) {
+        ThreadRing ring = threadRing;
+        if (ring == null || newCapacity > allocator.maxRingAllocation() || !ring.ownedByCurrentThread()
+                || !ring.ring.tryGrowInPlace(handle, newCapacity)) {
+            return false;
+        }
+        regionCapacity = ring.ring.capacity(handle);
+        return true;
+    }
+
+    /** Copies the content into new memory of at least {@code newCapacity} bytes and frees the old memory. */
+    private void move(int newCapacity) {
+        final RingByteBufAllocator alloc = allocator;
+        final ByteBuffer oldMemory = memory;
+        final int oldOffset = offset;
+        final int bytes = length;
+        final ThreadRing oldRing = threadRing;
+        final long oldHandle = handle;
+        final ByteBuf oldFallback = fallbackMemory;
+
+        ThreadRing target = alloc.currentThreadRing();
+        FallbackReason reason;
+        long region = Ring.NO_REGION;
+        if (target == null) {
+            reason = FallbackReason.NO_RING;
+        } else if (newCapacity > alloc.maxRingAllocation()) {
+            reason = FallbackReason.TOO_LARGE;
+        } else {
+            region = target.ring.tryAllocate(newCapacity);
+            reason = FallbackReason.RING_FULL;
+        }
+        if (region != Ring.NO_REGION) {
+            target.memory.put(Ring.payloadOffset(region), oldMemory, oldOffset, bytes);
+            useRegion(target, region);
+        } else {
+            useFallback(alloc.fallbackMemory(newCapacity, reason), newCapacity);
+            memory.put(0, oldMemory, oldOffset, bytes);
+        }
+        alloc.countMove();
+        if (oldFallback != null) {
+            oldFallback.release();
+        } else {
+            oldRing.ring.release(oldHandle);
+        }
+    }
+
+    // ---- identity -------------------------------------------------------------------------------------
+
+    @Override
+    public final ByteBufAllocator alloc() {
+        return allocator;
+    }
+
+    @Override
+    public final ByteOrder order() {
+        return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public final ByteBuf unwrap() {
+        return null;
+    }
+
+    @Override
+    public final boolean isDirect() {
+        return true;
+    }
+
+    @Override
+    public final boolean isContiguous() {
+        return true;
+    }
+
+    @Override
+    public final boolean hasArray() {
+        return false;
+    }
+
+    @Override
+    public final byte[] array() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    @Override
+    public final int arrayOffset() {
+        throw new UnsupportedOperationException("direct buffer");
+    }
+
+    // ---- medium accessors, shared: one byte plus one short ------------------------------------------------
+
+    @Override
+    protected final int _getUnsignedMedium(int index) {
+        return (_getByte(index) & 0xff) << 16 | _getShort(index + 1) & 0xffff;
+    }
+
+    @Override
+    protected final int _getUnsignedMediumLE(int index) {
+        return _getByte(index) & 0xff | (_getShortLE(index + 1) & 0xffff) << 8;
+    }
+
+    @Override
+    protected final void _setMedium(int index, int value) {
+        _setByte(index, value >>> 16);
+        _setShort(index + 1, value);
+    }
+
+    @Override
+    protected final void _setMediumLE(int index, int value) {
+        _setByte(index, value);
+        _setShortLE(index + 1, value >>> 8);
+    }
+
+    // ---- bulk transfers -------------------------------------------------------------------------------
+
+    @Override
+    public final ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.capacity());
+        if (length == 0) {
+            return this;
+        }
+        if (hasMemoryAddress() && dst.hasMemoryAddress()) {
+            PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
+        } else if (dst.hasArray()) {
+            memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else {
+            dst.setBytes(dstIndex, memory.slice(offset + index, length));
+        }
+        return this;
+    }
+
+    @Override
+    public final ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.length);
+        memory.get(offset + index, dst, dstIndex, length);
+        return this;
+    }
+
+    @Override
+    public final ByteBuf getBytes(int index, ByteBuffer dst) {
+        final int n = dst.remaining();
+        checkIndex(index, n);
+        final int position = dst.position();
+        dst.put(position, memory, offset + index, n);
+        dst.position(position + n);
+        return this;
+    }
+
+    @Override
+    public final ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
+        checkIndex(index, length);
+        if (length == 0) {
+            return this;
+        }
+        byte[] chunk = new byte[Math.min(length, STREAM_CHUNK)];
+        for (int at = offset + index, left = length; left > 0; ) {
+            int n = Math.min(left, chunk.length);
+            memory.get(at, chunk, 0, n);
+            out.write(chunk, 0, n);
+            at += n;
+            left -= n;
+        }
+        return this;
+    }
+
+    @Override
+    public final int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
+        checkIndex(index, length);
+        if (length == 0) {
+            return 0;
+        }
+        // A private view: derived buffers (duplicates, slices) may call this from several threads at once.
+        return out.write(memory.slice(offset + index, length));
+    }
+
+    @Override
+    public final int getBytes(int index, FileChannel out, long position, int length) throws IOException {
+        checkIndex(index, length);
+        if (length == 0) {
+            return 0;
+        }
+        return out.write(memory.slice(offset + index, length), position);
+    }
+
+    @Override
+    public final int readBytes(GatheringByteChannel out, int length) throws IOException {
+        checkReadableBytes(length);
+        if (length == 0) {
+            return 0;
+        }
+        int written = out.write(internalNioBuffer(readerIndex(), length));
+        readerIndex(readerIndex() + written);
+        return written;
+    }
+
+    @Override
+    public final int readBytes(FileChannel out, long position, int length) throws IOException {
+        checkReadableBytes(length);
+        if (length == 0) {
+            return 0;
+        }
+        int written = out.write(internalNioBuffer(readerIndex(), length), position);
+        readerIndex(readerIndex() + written);
+        return written;
+    }
+
+    @Override
+    public final ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.capacity());
+        if (length == 0) {
+            return this;
+        }
+        if (hasMemoryAddress() && src.hasMemoryAddress()) {
+            PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
+        } else if (src.hasArray()) {
+            memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+        } else {
+            src.getBytes(srcIndex, memory.slice(offset + index, length));
+        }
+        return this;
+    }
+
+    @Override
+    public final ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.length);
+        memory.put(offset + index, src, srcIndex, length);
+        return this;
+    }
+
+    @Override
+    public final ByteBuf setBytes(int index, ByteBuffer src) {
+        final int n = src.remaining();
+        checkIndex(index, n);
+        final int position = src.position();
+        memory.put(offset + index, src, position, n);
+        src.position(position + n);
+        return this;
+    }
+
+    @Override
+    public final int setBytes(int index, InputStream in, int length) throws IOException {
+        checkIndex(index, length);
+        if (length == 0) {
+            return 0;
+        }
+        byte[] chunk = new byte[length];
+        int n = in.read(chunk, 0, length);
+        if (n > 0) {
+            memory.put(offset + index, chunk, 0, n);
+        }
+        return n;
+    }
+
+    @Override
+    public final int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
+        checkIndex(index, length);
+        try {
+            return in.read(internalNioBuffer(index, length));
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+
+    @Override
+    public final int setBytes(int index, FileChannel in, long position, int length) throws IOException {
+        checkIndex(index, length);
+        try {
+            return in.read(internalNioBuffer(index, length), position);
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+
+    @Override
+    public final ByteBuf copy(int index, int length) {
+        checkIndex(index, length);
+        ByteBuf copy = alloc().directBuffer(length, maxCapacity());
+        try {
+            return copy.writeBytes(this, index, length);
+        } catch (RuntimeException | Error e) {
+            copy.release();
+            throw e;
+        }
+    }
+
+    // ---- NIO views ------------------------------------------------------------------------------------
+
+    @Override
+    public final int nioBufferCount() {
+        return 1;
+    }
+
+    @Override
+    public final ByteBuffer nioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return memory.slice(offset + index, length);
+    }
+
+    @Override
+    public final ByteBuffer[] nioBuffers(int index, int length) {
+        return new ByteBuffer[] {nioBuffer(index, length)};
+    }
+
+    @Override
+    public final ByteBuffer internalNioBuffer(int index, int length) {
+        checkIndex(index, length);
+        ByteBuffer view = tmpNioBuf;
+        if (view == null) {
+            tmpNioBuf = view = memory.duplicate();
+        }
+        view.clear().limit(offset + index + length).position(offset + index);
+        return view;
+    }
+
+    @Override
+    public String toString() {
+        if (refCnt() == 0) {
+            return getClass().getSimpleName() + "(freed)";
+        }
+        return getClass().getSimpleName() + "(ridx: " + readerIndex() + ", widx: " + writerIndex() + ", cap: "
+                + length + '/' + maxCapacity() + (threadRing != null ? ", ring" : ", fallback") + ')';
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ringalloc.netty;
+
+import dev.ringalloc.core.RingStats;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+
+import java.util.List;
+
+/**
+ * The figures of a {@link RingByteBufAllocator}: Netty's {@link ByteBufAllocatorMetric} plus the rings'.
+ * A live view: every call computes its figure now, from any thread. Ring figures walk the rings (see
+ * {@link dev.ringalloc.core.Ring#stats()}), so a call costs time proportional to the regions of all rings;
+ * use {@link #ringStats()} once to read several figures of one moment.
+ */
+public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric {
+
+    private final RingByteBufAllocator allocator;
+
+    RingByteBufAllocatorMetric(RingByteBufAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    /**
+     * Direct memory reserved: the capacity of every ring not yet freed, plus the fallback allocator's own
+     * {@code usedDirectMemory()} when it reports one (a shared fallback such as Netty's default allocator
+     * reports what all its users hold).
+     */
+    @Override
+    public long usedDirectMemory() {
+        long fallbackBytes = fallbackMetric() != null ? fallbackMetric().usedDirectMemory() : 0;
+        return ringCapacity() + Math.max(0, fallbackBytes);
+    }
+
+    /** Heap memory: the fallback allocator's {@code usedHeapMemory()} when it reports one (rings are direct). */
+    @Override
+    public long usedHeapMemory() {
+        ByteBufAllocatorMetric fb = fallbackMetric();
+        return fb != null ? Math.max(0, fb.usedHeapMemory()) : 0;
+    }
+
+    private ByteBufAllocatorMetric fallbackMetric() {
+        return allocator.fallback() instanceof ByteBufAllocatorMetricProvider
+                ? ((ByteBufAllocatorMetricProvider) allocator.fallback()).metric() : null;
+    }
+
+    /** A snapshot of each ring not yet freed (a ring is freed when its thread ended and its buffers are released). */
+    public List<RingStats> ringStats() {
+        return allocator.ringStats();
+    }
+
+    /** Rings not yet freed. */
+    public int rings() {
+        return ringStats().size();
+    }
+
+    /** Bytes reserved by the rings not yet freed. */
+    public long ringCapacity() {
+        long sum = 0;
+        for (RingStats s : ringStats()) {
+            sum += s.capacity();
+        }
+        return sum;
+    }
+
+    /** Payload bytes of ring regions held right now (buffers not yet released), over all rings. */
+    public long bytesInUse() {
+        long sum = 0;
+        for (RingStats s : ringStats()) {
+            sum += s.bytesInUse();
+        }
+        return sum;
+    }
+
+    /** Ring regions held right now, over all rings. */
+    public long liveRegions() {
+        long sum = 0;
+        for (RingStats s : ringStats()) {
+            sum += s.liveRegions();
+        }
+        return sum;
+    }
+
+    /** Regions handed out by all rings since the allocator was created (freed rings included). */
+    public long allocations() {
+        long sum = allocator.freedRingAllocations();
+        for (RingStats s : ringStats()) {
+            sum += s.allocations();
+        }
+        return sum;
+    }
+
+    /** Buffers grown in place, without a copy, by all rings (freed rings included). */
+    public long growthsInPlace() {
+        long sum = allocator.freedRingGrowths();
+        for (RingStats s : ringStats()) {
+            sum += s.growthsInPlace();
+        }
+        return sum;
+    }
+
+    /** Capacity increases that copied a buffer to new memory (another ring region or fallback memory). */
+    public long moves() {
+        return allocator.moves();
+    }
+
+    /**
+     * Requests served, or moves placed, by the fallback allocator for {@code reason}. A buffer moved to
+     * fallback memory counts here as well as in {@link #moves()}.
+     */
+    public long fallbacks(FallbackReason reason) {
+        return allocator.fallbacks(reason);
+    }
+
+    /** Fallbacks of every reason. */
+    public long fallbacks() {
+        long sum = 0;
+        for (FallbackReason reason : FallbackReason.values()) {
+            sum += allocator.fallbacks(reason);
+        }
+        return sum;
+    }
+
+    @Override
+    public String toString() {
+        List<RingStats> stats = ringStats();
+        long capacity = 0;
+        long inUse = 0;
+        for (RingStats s : stats) {
+            capacity += s.capacity();
+            inUse += s.bytesInUse();
+        }
+        return "RingByteBufAllocatorMetric(rings: " + stats.size() + ", ringCapacity: " + capacity
+                + ", bytesInUse: " + inUse + ", moves: " + moves() + ", fallbacks: " + fallbacks() + ')';
+    }
+}
