@@ -127,10 +127,10 @@ public final class ChartWriter {
         // Bars.
         int groups = Math.max(1, sizes.size());
         double groupWidth = (right - left) / (double) groups;
-        double barWidth = Math.max(3, (groupWidth * 0.8) / Math.max(1, series.size()));
+        double barWidth = Math.min(70, Math.max(3, (groupWidth * 0.8) / Math.max(1, series.size())));
         for (int gi = 0; gi < sizes.size(); gi++) {
             String size = sizes.get(gi);
-            double x0 = left + gi * groupWidth + groupWidth * 0.1;
+            double x0 = left + gi * groupWidth + (groupWidth - barWidth * series.size()) / 2;
             for (int si = 0; si < series.size(); si++) {
                 Optional<Measurement> m = report.find(t.id(), series.get(si), size);
                 if (m.isEmpty()) {

@@ -145,14 +145,6 @@ public final class Compare {
             return;
         }
         Plan plan = Plan.build(args.full, args.forks);
-        List<String> notes = new ArrayList<>();
-        if (!RingWiring.available()) {
-            plan = plan.without("ring");
-            String note = "ring-netty (" + RingWiring.ALLOCATOR_CLASS + ") is not in this build: the Netty "
-                    + "benchmarks ran without the 'ring' allocator.";
-            notes.add(note);
-            System.out.println("NOTE: " + note);
-        }
         if (args.only != null) {
             plan = plan.filter(args.only);
         }
@@ -200,10 +192,6 @@ public final class Compare {
         }
 
         List<String> preamble = new ArrayList<>(environment(args, seconds));
-        for (String note : notes) {
-            preamble.add("");
-            preamble.add("**Note:** " + note);
-        }
         if (!failures.isEmpty()) {
             preamble.add("");
             preamble.add("**Failed configurations:**");
@@ -336,8 +324,8 @@ public final class Compare {
         lines.add("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "; benchmark JVMs: -Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g, FastThreadLocalThread workers,"
                 + " leak detection off");
-        lines.add("- Netty: " + nettyVersion() + "; ring-netty: "
-                + (RingWiring.available() ? "present" : "absent"));
+        lines.add("- Netty: " + nettyVersion() + "; ring: ring-netty's RingByteBufAllocator, rings sized to each"
+                + " benchmark's bytes in flight (runs where its fallback served over 1 % of requests fail)");
         lines.add("- Scores: operations per second, median of the forks' means; ratios against the table's"
                 + " baseline at the same size; B/op = gc.alloc.rate.norm; direct MiB = direct memory held"
                 + " after an iteration; ± = fork spread (max − min) / median, or the 99.9 % error with one fork.");

@@ -109,4 +109,10 @@ public class CrossThreadBenchmark {
     public void drain() {
         handOff.drain(ByteBuf::release);
     }
+
+    /** Fails the run if the ring's fallback, not the ring, served it. */
+    @TearDown(Level.Trial)
+    public void check() {
+        RingWiring.checkServedByRings(alloc);
+    }
 }

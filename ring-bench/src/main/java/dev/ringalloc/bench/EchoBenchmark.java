@@ -127,6 +127,7 @@ public class EchoBenchmark {
         server.close().sync();
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        RingWiring.checkServedByRings(alloc);
     }
 
     /** Writes back what it reads; flushes once per read burst. */

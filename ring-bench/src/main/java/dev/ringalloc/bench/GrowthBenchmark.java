@@ -99,5 +99,6 @@ public class GrowthBenchmark {
                 inFlight[i] = null;
             }
         }
+        RingWiring.checkServedByRings(alloc);
     }
 }

@@ -12,7 +12,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
  * ring-netty's allocator.
  */
 public enum NettyAllocator {
-    /** ring-netty's {@code RingByteBufAllocator}: one ring per {@code FastThreadLocalThread}. */
+    /** ring-netty's {@code RingByteBufAllocator}: one ring per {@code FastThreadLocalThread} (see {@link RingWiring}). */
     RING("ring", true),
     /** Netty's {@link PooledByteBufAllocator}, direct buffers, thread caches on. */
     POOLED("pooled", true),

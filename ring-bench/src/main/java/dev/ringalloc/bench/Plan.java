@@ -169,15 +169,4 @@ public final class Plan {
         }
         return p;
     }
-
-    /** A copy without the configurations of {@code series}. */
-    public Plan without(String series) {
-        Plan p = new Plan(full);
-        for (Config c : configs) {
-            if (!c.series().equals(series) || c.benchmark() == RingAlTablesBenchmark.class) {
-                p.configs.add(c);
-            }
-        }
-        return p;
-    }
 }

@@ -1,45 +1,52 @@
 package dev.ringalloc.bench;
 
+import dev.ringalloc.netty.RingByteBufAllocator;
+import dev.ringalloc.netty.RingByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.util.Locale;
+
 /**
- * The one place that builds ring-netty's allocator for the benchmarks.
+ * The one place that builds ring-netty's allocator for the benchmarks, and checks afterwards that the
+ * rings, not their fallback, served the benchmark.
  *
- * <p><b>Interim:</b> ring-netty ({@code dev.ringalloc.netty.RingByteBufAllocator}) is being written on
- * another branch. Until it is merged here this class finds it by reflection, through its documented
- * {@code DEFAULT} instance, so the module compiles and every other allocator runs; asking for the ring
- * before ring-netty is on the class path fails with a clear message. Once merged, this becomes a direct
- * call to the allocator's builder with the requested ring capacity.
+ * <p>The allocator is ring-netty's {@link RingByteBufAllocator} with every default except the ring
+ * capacity, which each benchmark sizes to its own peak bytes in flight (see
+ * {@link NettyAllocator#ringCapacityFor(long)}): one ring per {@code FastThreadLocalThread}, requests up
+ * to 64 KiB served by the ring, Netty's default allocator as the fallback.
  */
 public final class RingWiring {
-    /** ring-netty's allocator class, by its documented name. */
-    public static final String ALLOCATOR_CLASS = "dev.ringalloc.netty.RingByteBufAllocator";
+    /** The largest share of requests the fallback may serve before a run is rejected as unrepresentative. */
+    public static final double MAX_FALLBACK_SHARE = 0.01;
 
     private RingWiring() {
     }
 
-    /** True if ring-netty's allocator is on the class path. */
-    public static boolean available() {
-        try {
-            Class.forName(ALLOCATOR_CLASS, false, RingWiring.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
+    /** ring-netty's allocator with rings of {@code ringCapacity} bytes. */
+    public static ByteBufAllocator create(int ringCapacity) {
+        return RingByteBufAllocator.builder()
+                .ringCapacity(ringCapacity)
+                .build();
     }
 
     /**
-     * ring-netty's allocator, with rings of {@code ringCapacity} bytes where ring-netty lets us say so.
+     * Fails if {@code allocator} is a ring allocator whose fallback served more than
+     * {@link #MAX_FALLBACK_SHARE} of the requests: the figures would then measure the fallback. Benchmarks
+     * call it when a trial ends; JMH reports the exception as the run's failure.
      *
-     * @throws IllegalStateException if ring-netty is not on the class path
+     * @throws IllegalStateException naming the fallback count and the metric
      */
-    public static ByteBufAllocator create(int ringCapacity) {
-        try {
-            Class<?> type = Class.forName(ALLOCATOR_CLASS);
-            return (ByteBufAllocator) type.getField("DEFAULT").get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ring-netty's " + ALLOCATOR_CLASS + " is not available (not merged into this"
-                    + " build yet?): cannot benchmark allocator 'ring'", e);
+    public static void checkServedByRings(ByteBufAllocator allocator) {
+        if (!(allocator instanceof RingByteBufAllocator)) {
+            return;
+        }
+        RingByteBufAllocatorMetric metric = ((RingByteBufAllocator) allocator).metric();
+        long fallbacks = metric.fallbacks();
+        long total = metric.allocations() + fallbacks;
+        if (total > 0 && fallbacks > MAX_FALLBACK_SHARE * total) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "the ring's fallback served %d of %d requests (%.1f%%): the figures would measure the fallback;"
+                            + " %s", fallbacks, total, 100.0 * fallbacks / total, metric));
         }
     }
 }

@@ -100,5 +100,6 @@ public class ShortLivedBenchmark {
                 inFlight[i] = null;
             }
         }
+        RingWiring.checkServedByRings(alloc);
     }
 }
