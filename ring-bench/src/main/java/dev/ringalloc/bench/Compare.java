@@ -2,6 +2,7 @@ package dev.ringalloc.bench;
 
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -262,9 +263,19 @@ public final class Compare {
         if (scores.length > 1) {
             spread = (max(scores) - min(scores)) / median;
         } else {
-            Result aggregated = c.scoreLabel() == null ? run.getAggregatedResult().getPrimaryResult()
-                    : run.getAggregatedResult().getSecondaryResults().get(c.scoreLabel());
-            spread = aggregated == null ? Double.NaN : aggregated.getScoreError() / aggregated.getScore();
+            // One fork: the spread of its measured iterations.
+            List<Double> its = new ArrayList<>();
+            for (BenchmarkResult fork : forks) {
+                for (IterationResult it : fork.getIterationResults()) {
+                    Result r = c.scoreLabel() == null ? it.getPrimaryResult()
+                            : it.getSecondaryResults().get(c.scoreLabel());
+                    if (r != null) {
+                        its.add(r.getScore());
+                    }
+                }
+            }
+            double[] v = its.stream().mapToDouble(Double::doubleValue).toArray();
+            spread = v.length > 1 ? (max(v) - min(v)) / median(v) : Double.NaN;
         }
         return new Measurement(c.table().id(), c.series(), c.size(), median, spread, median(norms),
                 median(direct), forks.size());
@@ -328,7 +339,7 @@ public final class Compare {
                 + " benchmark's bytes in flight (runs where its fallback served over 1 % of requests fail)");
         lines.add("- Scores: operations per second, median of the forks' means; ratios against the table's"
                 + " baseline at the same size; B/op = gc.alloc.rate.norm; direct MiB = direct memory held"
-                + " after an iteration; ± = fork spread (max − min) / median, or the 99.9 % error with one fork.");
+                + " during an iteration; ± = (max − min) / median of the forks' means, or of the iterations with one fork.");
         return lines;
     }
 

@@ -7,11 +7,11 @@ package dev.ringalloc.bench;
  * @param series     the allocator or implementation ({@code ring}, {@code pooled}, ...)
  * @param size       the size column label ({@code 64}, {@code 1024}, or a RingAl row)
  * @param opsPerSec  operations per second: median of the forks' means
- * @param spread     relative spread of that score: (max − min) / median over forks, or the iterations'
- *                   99.9 % error / score with one fork; NaN if unknown
+ * @param spread     relative spread of that score: (max − min) / median of the forks' means, or of the
+ *                   measured iterations with one fork; NaN if unknown
  * @param bytesPerOp {@code gc.alloc.rate.norm}, bytes of garbage per operation (median); NaN if unknown
- * @param directMiB  direct memory held after an iteration, MiB (median of the forks' maxima); NaN if
- *                   unknown
+ * @param directMiB  most direct memory held during an iteration, MiB (median of the forks' maxima); NaN
+ *                   if unknown
  * @param forks      forks measured
  */
 public record Measurement(String table, String series, String size, double opsPerSec, double spread,
