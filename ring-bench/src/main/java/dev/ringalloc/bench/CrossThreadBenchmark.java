@@ -69,6 +69,7 @@ public class CrossThreadBenchmark {
     /** Builds the allocator and the queue. */
     @Setup(Level.Trial)
     public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
         handOff = new SpscHandOff<>(queue);
         // In flight: the queue, plus one buffer on each side.

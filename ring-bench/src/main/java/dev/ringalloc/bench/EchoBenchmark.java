@@ -107,6 +107,7 @@ public class EchoBenchmark {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(handler)
                 .connect(server.localAddress()).sync().channel();
+        handler.channel = client;
     }
 
     /** Sends {@value #BATCH} messages and waits until all of them are echoed. */
@@ -156,7 +157,7 @@ public class EchoBenchmark {
         private final NettyAllocator kind;
         private final ByteBufAllocator alloc;
         private final byte[] payload;
-        private Channel channel;
+        Channel channel;
         private long outstanding;
 
         EchoClient(NettyAllocator kind, ByteBufAllocator alloc, int size) {

@@ -34,6 +34,20 @@ public final class FastThreadExecutor extends ThreadPoolExecutor {
         super(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), factory(prefix));
     }
 
+    /**
+     * Fails unless the calling thread is a {@link FastThreadLocalThread}: benchmarks call it in their
+     * setup, so a run without the custom executor (which would flatter the ring) cannot go unnoticed.
+     *
+     * @throws IllegalStateException naming the JVM options that are missing
+     */
+    public static void requireFastThreadLocalThread() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            throw new IllegalStateException("benchmark thread '" + Thread.currentThread().getName()
+                    + "' is not a FastThreadLocalThread: run the forked JVM with -Djmh.executor=CUSTOM"
+                    + " -Djmh.executor.class=" + FastThreadExecutor.class.getName());
+        }
+    }
+
     private static ThreadFactory factory(String prefix) {
         AtomicInteger count = new AtomicInteger();
         String base = shortName(prefix);

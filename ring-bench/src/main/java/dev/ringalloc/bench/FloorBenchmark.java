@@ -54,6 +54,7 @@ public class FloorBenchmark {
     /** Allocates the one buffer. */
     @Setup(Level.Trial)
     public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
         limit = window * size;
         memory = Unpooled.directBuffer(limit, limit);
         payload = Payloads.bytes(size);

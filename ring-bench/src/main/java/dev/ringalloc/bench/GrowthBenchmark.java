@@ -66,6 +66,7 @@ public class GrowthBenchmark {
         if (Integer.bitCount(window) != 1) {
             throw new IllegalArgumentException("window must be a power of two, got " + window);
         }
+        FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
         // Growth by doubling can hold up to twice the final size for a moment.
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) window * Math.max(256, 2 * size)));

@@ -97,6 +97,7 @@ public class RingAlTablesBenchmark {
     /** Parses the row, draws the lengths, makes the ring for {@code impl = ring}. */
     @Setup(Level.Trial)
     public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
         long[] row = parseScenario(scenario);
         maxSize = (int) row[1];
         held = (int) row[2];

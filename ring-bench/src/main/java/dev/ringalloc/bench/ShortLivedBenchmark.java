@@ -71,6 +71,7 @@ public class ShortLivedBenchmark {
         if (Integer.bitCount(window) != 1) {
             throw new IllegalArgumentException("window must be a power of two, got " + window);
         }
+        FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) window * size));
         inFlight = new ByteBuf[window];
