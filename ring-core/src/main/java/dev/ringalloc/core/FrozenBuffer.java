@@ -29,7 +29,7 @@ public final class FrozenBuffer implements AutoCloseable {
 
     private final Ring ring;
     private final ByteBuffer memory;
-    private final long handle;
+    final long handle; // package-private: the model-based test checks regions for overlap
     private final int base;
     private final int length;
 

@@ -232,7 +232,9 @@ public final class Ring {
     private Ring(int capacity, int maxVisits) {
         this.capacity = capacity;
         this.allocation = ByteBuffer.allocateDirect(capacity + 63);
-        this.memory = allocation.alignedSlice(64).limit(capacity).slice();
+        // Not alignedSlice(64): it also rounds the end down, and capacity need only be a multiple of 8.
+        int shift = (64 - allocation.alignmentOffset(0, 64)) & 63;
+        this.memory = allocation.slice(shift, capacity);
         this.tail = (capacity >>> 3) - 1;
         this.maxVisits = maxVisits;
         srGuard(0, guard(false, 0, tail));

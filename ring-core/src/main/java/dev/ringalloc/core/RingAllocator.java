@@ -38,8 +38,9 @@ public final class RingAllocator {
     private final Ring ring;
 
     /**
-     * The owning thread: null until the first allocation, then set once by CAS (any thread may try).
-     * Read plain on the fast path: a thread that reads itself there wrote it itself.
+     * The owning thread: null until the first allocation, then written once, under this object's
+     * monitor, by the first thread to allocate. Read volatile on every allocation (a plain load on
+     * x86); a thread that reads itself there wrote it itself, so only a mismatch takes the lock.
      */
     private volatile Thread owner;
 

@@ -132,11 +132,14 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected final void deallocate() {
+        final ThreadRing ring = threadRing;
         try {
             freeMemory();
         } finally {
-            if (fallbackMemory != null) {
-                memory = null; // do not keep a fallback chunk reachable from the recycler
+            if (ring == null || ring.ring.isRetired()) {
+                // Keep no fallback chunk and no retired ring's memory reachable from the recycler; a live
+                // ring's view stays, so that the next allocation from it reuses tmpNioBuf.
+                memory = null;
                 tmpNioBuf = null;
             }
             allocator = null;
@@ -243,6 +246,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
         return allocator;
     }
 
+    @SuppressWarnings("deprecation")
     @Override
     public final ByteOrder order() {
         return ByteOrder.BIG_ENDIAN;

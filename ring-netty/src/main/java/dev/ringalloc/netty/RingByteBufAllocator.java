@@ -218,8 +218,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         if (region == Ring.NO_REGION) {
             return fallBack(FallbackReason.RING_FULL).directBuffer(initialCapacity, maxCapacity);
         }
-        RingByteBuf buf = (RingByteBuf) (memoryAddressAccess ? UnsafeRingByteBuf.RECYCLER.get()
-                : NioRingByteBuf.RECYCLER.get());
+        RingByteBuf buf = memoryAddressAccess ? UnsafeRingByteBuf.RECYCLER.get() : NioRingByteBuf.RECYCLER.get();
         buf.init(this, ring, region, initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }

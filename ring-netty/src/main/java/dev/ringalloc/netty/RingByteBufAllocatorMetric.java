@@ -82,8 +82,9 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
 
     /** Regions handed out by all rings since the allocator was created (freed rings included). */
     public long allocations() {
+        List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
         long sum = allocator.freedRingAllocations();
-        for (RingStats s : ringStats()) {
+        for (RingStats s : live) {
             sum += s.allocations();
         }
         return sum;
@@ -91,8 +92,9 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
 
     /** Buffers grown in place, without a copy, by all rings (freed rings included). */
     public long growthsInPlace() {
+        List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
         long sum = allocator.freedRingGrowths();
-        for (RingStats s : ringStats()) {
+        for (RingStats s : live) {
             sum += s.growthsInPlace();
         }
         return sum;

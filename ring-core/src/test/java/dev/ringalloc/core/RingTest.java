@@ -1,0 +1,227 @@
+package dev.ringalloc.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The allocation walk, scenario by scenario, on a 1 KiB ring: 128 words, guard 0 to tail guard 127,
+ * so the largest region is 126 payload words (1008 bytes). A region at guard {@code g} has its payload
+ * at {@code (g + 1) * 8}.
+ */
+class RingTest {
+
+    private static final int CAPACITY = 1024;
+    private static final int MAX = 1008;
+
+    private final Ring ring = Ring.allocate(CAPACITY, Integer.MAX_VALUE);
+
+    private static int guardOf(long handle) {
+        return Ring.payloadOffset(handle) / 8 - 1;
+    }
+
+    @Test
+    void exactFitHandsOutTheWholeRegion() {
+        long whole = ring.tryAllocate(MAX);
+        assertThat(guardOf(whole)).isZero();
+        assertThat(ring.capacity(whole)).isEqualTo(MAX);
+        assertThat(ring.tryAllocate(1)).isEqualTo(Ring.NO_REGION);
+
+        ring.release(whole);
+        long again = ring.tryAllocate(MAX);
+        assertThat(ring.capacity(again)).isEqualTo(MAX);
+    }
+
+    @Test
+    void splitLeavesTheRestFreeAndRoundsUpToWords() {
+        long a = ring.tryAllocate(61);
+        long b = ring.tryAllocate(64);
+        assertThat(guardOf(a)).isZero();
+        assertThat(ring.capacity(a)).isEqualTo(64);
+        assertThat(guardOf(b)).isEqualTo(9);
+        assertThat(Ring.payloadOffset(b)).isEqualTo(80);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX - 2 * 72);
+    }
+
+    @Test
+    void noSliverBelowTheMinimumSplit() {
+        // 1008 - 8 * 7 leaves 7 words: too few for a free region, so the whole region is handed out.
+        long a = ring.tryAllocate(MAX - 7 * 8);
+        assertThat(ring.capacity(a)).isEqualTo(MAX);
+        ring.release(a);
+        // 8 words left over is the minimum split: it becomes a free region of 7 payload words.
+        long b = ring.tryAllocate(MAX - 8 * 8);
+        assertThat(ring.capacity(b)).isEqualTo(MAX - 64);
+        long c = ring.tryAllocate(56);
+        assertThat(ring.capacity(c)).isEqualTo(56);
+    }
+
+    @Test
+    void adjacentFreeRegionsMergeWhenOneIsTooSmall() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18
+        long c = ring.tryAllocate(MAX - 2 * 72);    // guards 18..127: the rest, head wraps to 0
+        ring.release(a);
+        ring.release(b);
+
+        long merged = ring.tryAllocate(136);        // needs 17 words: a and b together
+        assertThat(guardOf(merged)).isZero();
+        assertThat(ring.capacity(merged)).isEqualTo(136);
+        ring.release(c);
+    }
+
+    @Test
+    void wrapRestartsAtTheStartBecauseBuffersAreContiguous() {
+        long a = ring.tryAllocate(256);             // guards 0..33
+        long b = ring.tryAllocate(600);             // guards 33..109; 109..127 stays free (136 bytes)
+        ring.release(a);
+
+        long wrapped = ring.tryAllocate(200);       // 136 free at the end is not enough: wraps to 0
+        assertThat(guardOf(wrapped)).isZero();
+        assertThat(ring.capacity(wrapped)).isEqualTo(256); // 7 words left over: no split
+        // The free end of the ring and the start are not merged across the tail.
+        ring.release(wrapped);
+        ring.release(b);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void aHeldRegionIsSkippedNotAJam() {
+        long a = ring.tryAllocate(64);
+        long longLived = ring.tryAllocate(64);
+        long c = ring.tryAllocate(MAX - 2 * 72);
+        ring.release(a);
+        ring.release(c);
+
+        // The walk starts at 0: a is too small, the long-lived region is held, c behind it fits.
+        long behind = ring.tryAllocate(400);
+        assertThat(guardOf(behind)).isEqualTo(18);
+        assertThat(ring.stats().regionsSkipped()).isEqualTo(1);
+        // And the space in front of the held region is still used once the walk comes round.
+        long rest = ring.tryAllocate(456);
+        assertThat(guardOf(rest)).isEqualTo(69);
+        long before = ring.tryAllocate(64);
+        assertThat(guardOf(before)).isZero();
+        ring.release(longLived);
+    }
+
+    @Test
+    void fullRingFailsCheaplyAndRecovers() {
+        List<Long> held = new ArrayList<>();
+        long h;
+        while ((h = ring.tryAllocate(100)) != Ring.NO_REGION) {
+            held.add(h);
+        }
+        assertThat(held).hasSize(9); // 14 words each (13 payload + guard): 9 fit in 127
+        RingStats stats = ring.stats();
+        assertThat(stats.failures()).isEqualTo(1);
+        assertThat(stats.liveRegions()).isEqualTo(9);
+        assertThat(stats.bytesInUse()).isEqualTo(9L * 104 + 8); // the last one absorbed a 1-word sliver
+
+        held.forEach(ring::release);
+        assertThat(ring.stats().bytesInUse()).isZero();
+        assertThat(ring.capacity(ring.tryAllocate(MAX))).isEqualTo(MAX);
+    }
+
+    /** Ten 40-byte regions (6 words each), a held region behind them, all released but region 4. */
+    private static Ring fragmented(int maxVisits) {
+        Ring r = Ring.allocate(CAPACITY, maxVisits);
+        List<Long> small = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            small.add(r.tryAllocate(40));
+        }
+        assertThat(r.tryAllocate(528)).isNotEqualTo(Ring.NO_REGION); // the rest: the walk restarts at 0
+        for (int i = 0; i < small.size(); i++) {
+            if (i != 4) {
+                r.release(small.get(i));
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void visitBoundMakesFailureDeterministic() {
+        // 184 bytes need regions 0 to 3 merged: four visits.
+        Ring bounded = fragmented(3);
+        assertThat(bounded.tryAllocate(184)).isEqualTo(Ring.NO_REGION);
+        assertThat(bounded.stats().failures()).isEqualTo(1);
+        assertThat(bounded.tryAllocate(136)).isNotEqualTo(Ring.NO_REGION); // three regions are within bound
+
+        Ring unbounded = fragmented(Integer.MAX_VALUE);
+        assertThat(guardOf(unbounded.tryAllocate(184))).isZero();
+    }
+
+    @Test
+    void growsInPlaceKeepingTheLockAndStamp() {
+        long a = ring.tryAllocate(64);
+        assertThat(ring.tryGrowInPlace(a, 512)).isTrue();
+        assertThat(ring.capacity(a)).isEqualTo(512);
+        assertThat(ring.stats().growthsInPlace()).isEqualTo(1);
+
+        // The grown region stays held: the next allocations land behind it, never inside it.
+        long b = ring.tryAllocate(64);
+        assertThat(guardOf(b)).isEqualTo(65);
+        assertThat(ring.tryGrowInPlace(a, 1000)).isFalse(); // b is in the way
+        assertThat(ring.capacity(a)).isEqualTo(512);
+        ring.release(a);
+        assertThatThrownBy(() -> ring.release(a)).isInstanceOf(IllegalStateException.class);
+        ring.release(b);
+    }
+
+    @Test
+    void shrinkReturnsTheEndToTheRing() {
+        long a = ring.tryAllocate(800);
+        assertThat(ring.shrink(a, 100)).isEqualTo(104);
+        long b = ring.tryAllocate(600);
+        assertThat(guardOf(b)).isEqualTo(14);
+        // Too little to split off: capacity stays.
+        assertThat(ring.shrink(a, 60)).isEqualTo(104);
+    }
+
+    @Test
+    void doubleAndStaleReleasesThrowAndChangeNothing() {
+        long a = ring.tryAllocate(64);
+        ring.release(a);
+        assertThatThrownBy(() -> ring.release(a))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not held");
+
+        long reused = ring.tryAllocate(MAX); // same guard, new stamp
+        assertThat(guardOf(reused)).isEqualTo(guardOf(a));
+        assertThatThrownBy(() -> ring.release(a)).isInstanceOf(IllegalStateException.class);
+        assertThat(ring.stats().liveRegions()).isEqualTo(1);
+        ring.release(reused);
+    }
+
+    @Test
+    void retiredRingIsFreedByTheLastRelease() {
+        long a = ring.tryAllocate(64);
+        long b = ring.tryAllocate(64);
+        ring.retire();
+        assertThat(ring.isFreed()).isFalse();
+        ring.release(a);
+        assertThat(ring.isFreed()).isFalse();
+        ring.release(b);
+        assertThat(ring.isFreed()).isTrue();
+        assertThatThrownBy(() -> ring.release(b)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void retiringAnEmptyRingFreesItAtOnce() {
+        ring.release(ring.tryAllocate(64));
+        ring.retire();
+        assertThat(ring.isFreed()).isTrue();
+        assertThat(ring.stats().bytesInUse()).isZero();
+    }
+
+    @Test
+    void rejectsBadCapacities() {
+        assertThatThrownBy(() -> Ring.allocate(63, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ring.allocate(-1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ring.allocate(1024, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Ring.allocate(100, 1).capacity()).isEqualTo(104);
+    }
+}

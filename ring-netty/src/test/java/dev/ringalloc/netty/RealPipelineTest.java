@@ -1,0 +1,278 @@
+package dev.ringalloc.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real Netty pipeline over loopback with the ring allocator on both ends: a client sends 100,000 messages of
+ * random sizes from 1 B to 64 KiB (many above the ring's maximum allocation); the server hands each read to an
+ * executor thread, which copies it in pieces into new buffers grown from the default initial capacity and
+ * echoes them (so buffers are released on threads other than the one that allocated them); the client
+ * verifies every byte. ResourceLeakDetector runs at PARANOID and must report nothing; every ring must end empty, and be
+ * freed once its event loop has ended.
+ */
+class RealPipelineTest {
+
+    static final int MESSAGES = 100_000;
+    static final int MAX_MESSAGE = 64 << 10;
+    static final int RING_MAX_ALLOCATION = 16 << 10;
+    /** The byte stream is {@code PATTERN[position % PERIOD]}; a prime period never lines up with a message. */
+    static final int PERIOD = 1_000_003;
+    static final byte[] PATTERN = new byte[PERIOD + MAX_MESSAGE];
+
+    static {
+        long x = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < PATTERN.length; i++) {
+            if (i < PERIOD) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+                PATTERN[i] = (byte) x;
+            } else {
+                PATTERN[i] = PATTERN[i - PERIOD];
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang fails the build instead of stalling it
+    @SuppressWarnings("deprecation") // NioEventLoopGroup: the one NIO group class of both Netty 4.1 and 4.2
+    void echoOverLoopback() throws Exception {
+        ResourceLeakDetector.Level savedLevel = LeakCapture.paranoid();
+        RingByteBufAllocator alloc = RingByteBufAllocator.builder()
+                .ringCapacity(1 << 20)
+                .maxRingAllocation(RING_MAX_ALLOCATION)
+                .build(); // fallback: Netty's default allocator
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup workers = new NioEventLoopGroup(1);
+        EventLoopGroup clientLoop = new NioEventLoopGroup(1);
+        EventExecutorGroup executor = new DefaultEventExecutorGroup(1);
+        try {
+            Echo echo = new Echo();
+            Channel server = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.ALLOCATOR, alloc)
+                    .childOption(ChannelOption.ALLOCATOR, alloc)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(executor, echo);
+                        }
+                    })
+                    .bind("127.0.0.1", 0).sync().channel();
+
+            int[] sizes = messageSizes(new Random(20261121));
+            Client client = new Client(sizes);
+            Channel channel = new Bootstrap()
+                    .group(clientLoop)
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.ALLOCATOR, alloc)
+                    .handler(client)
+                    .connect(server.localAddress()).sync().channel();
+
+            assertThat(client.done.await(4, TimeUnit.MINUTES)).as("all echoes received").isTrue();
+            assertThat(client.failure.get()).isNull();
+            assertThat(echo.failure.get()).isNull();
+            assertThat(client.received).isEqualTo(client.total);
+            assertThat(client.sent).isEqualTo(MESSAGES);
+
+            channel.close().sync();
+            assertThat(echo.closed.await(1, TimeUnit.MINUTES)).isTrue();
+            server.close().sync();
+
+            // Both event loops are idle now: every ring buffer has been released.
+            RingByteBufAllocatorMetric metric = alloc.metric();
+            System.out.println("pipeline: " + client.total + " bytes each way; allocations " + metric.allocations()
+                    + ", in-place growths " + metric.growthsInPlace() + ", moves " + metric.moves() + ", fallbacks "
+                    + Arrays.toString(Arrays.stream(FallbackReason.values()).map(r -> r + "=" + metric.fallbacks(r))
+                    .toArray()) + ", leak level " + ResourceLeakDetector.getLevel());
+            assertThat(metric.rings()).as("server event loop, server executor, client event loop").isEqualTo(3);
+            assertThat(metric.bytesInUse()).isZero();
+            assertThat(metric.liveRegions()).isZero();
+            assertThat(metric.allocations()).isGreaterThan(MESSAGES);
+            assertThat(metric.fallbacks(FallbackReason.TOO_LARGE)).as("messages above the ring maximum").isPositive();
+            assertThat(metric.growthsInPlace()).isPositive();
+            assertThat(metric.moves()).isPositive();
+        } finally {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        try {
+            // Ended event loops retire their rings; empty retired rings are freed.
+            assertThat(alloc.metric().rings()).isZero();
+            LeakCapture.collect(alloc);
+            assertThat(LeakCapture.reports(LeakCapture.DELIBERATE)).as("leak reports").isEmpty();
+        } finally {
+            ResourceLeakDetector.setLevel(savedLevel);
+        }
+    }
+
+    /** Log-uniform sizes from 1 B to 64 KiB, with both extremes present. */
+    static int[] messageSizes(Random random) {
+        int[] sizes = new int[MESSAGES];
+        for (int i = 0; i < MESSAGES; i++) {
+            sizes[i] = Math.min(MAX_MESSAGE, (int) Math.pow(2, random.nextDouble() * 16.01));
+        }
+        sizes[0] = 1;
+        sizes[1] = MAX_MESSAGE;
+        sizes[2] = RING_MAX_ALLOCATION + 1;
+        return sizes;
+    }
+
+    /**
+     * Server side, on an executor thread apart from the event loop: copies every read, in pieces of random
+     * sizes, into new buffers from the default initial capacity, and echoes them.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg; // allocated on the event loop, released here on the executor
+            try {
+                while (in.isReadable()) {
+                    int n = Math.min(in.readableBytes(), 1 + ThreadLocalRandom.current().nextInt(24 << 10));
+                    ByteBuf out = ctx.alloc().buffer(); // 256 bytes, grown while the piece is copied
+                    try {
+                        out.writeBytes(in, n);
+                    } catch (RuntimeException e) {
+                        out.release();
+                        throw e;
+                    }
+                    ctx.write(out); // released by the event loop once written
+                }
+            } finally {
+                in.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            // Back-pressure: stop reading while the client is behind.
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failure.compareAndSet(null, cause);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.countDown();
+        }
+    }
+
+    /** Client side: sends the messages while the channel is writable, verifies the echoed stream. */
+    static final class Client extends ChannelInboundHandlerAdapter {
+        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final int[] sizes;
+        final long total;
+        // Event-loop thread only; read by the test thread after `done` (a latch: happens-before).
+        int sent;
+        long sentBytes;
+        long received;
+        private final byte[] scratch = new byte[MAX_MESSAGE];
+
+        Client(int[] sizes) {
+            this.sizes = sizes;
+            long sum = 0;
+            for (int s : sizes) {
+                sum += s;
+            }
+            this.total = sum;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            sendMore(ctx);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                sendMore(ctx);
+            }
+        }
+
+        private void sendMore(ChannelHandlerContext ctx) {
+            while (sent < sizes.length && ctx.channel().isWritable()) {
+                int size = sizes[sent++];
+                ByteBuf msg = ctx.alloc().buffer(size);
+                msg.writeBytes(PATTERN, (int) (sentBytes % PERIOD), size);
+                sentBytes += size;
+                ctx.write(msg);
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                while (in.isReadable()) {
+                    int n = Math.min(in.readableBytes(), scratch.length);
+                    in.readBytes(scratch, 0, n);
+                    int at = (int) (received % PERIOD);
+                    int bad = Arrays.mismatch(scratch, 0, n, PATTERN, at, at + n);
+                    if (bad >= 0) {
+                        throw new AssertionError("echoed byte " + (received + bad) + " differs");
+                    }
+                    received += n;
+                }
+            } finally {
+                in.release();
+            }
+            if (received == total) {
+                done.countDown();
+            } else if (received > total) {
+                throw new AssertionError("more bytes echoed than sent");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failure.compareAndSet(null, cause);
+            done.countDown();
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,509 @@
+package dev.ringalloc.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.ringalloc.netty.TestSupport.onFastThread;
+import static dev.ringalloc.netty.TestSupport.onPlainThread;
+import static dev.ringalloc.netty.TestSupport.ringBuf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The allocator: where buffers come from, fallbacks, ring lifetime, threads, metrics, bad input. */
+class RingByteBufAllocatorTest {
+
+    private ResourceLeakDetector.Level savedLevel;
+    private UnpooledByteBufAllocator fallback;
+
+    @BeforeEach
+    void setUp() {
+        savedLevel = ResourceLeakDetector.getLevel();
+        fallback = new UnpooledByteBufAllocator(true, true);
+    }
+
+    @AfterEach
+    void tearDown() {
+        ResourceLeakDetector.setLevel(savedLevel);
+        assertThat(fallback.metric().usedDirectMemory()).as("fallback memory released").isZero();
+        assertThat(fallback.metric().usedHeapMemory()).as("fallback heap released").isZero();
+    }
+
+    private RingByteBufAllocator.Builder small() {
+        return RingByteBufAllocator.builder().ringCapacity(64 << 10).maxRingAllocation(8 << 10).fallback(fallback);
+    }
+
+    // ---- bad input ----------------------------------------------------------------------------------
+
+    @Test
+    void badCapacitiesAreRejected() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            assertThatThrownBy(() -> alloc.directBuffer(-1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.directBuffer(10, 5)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.directBuffer(0, -1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.buffer(-5)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.buffer(6, 5)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.ioBuffer(6, 5)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.heapBuffer(-1, 10)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> alloc.compositeBuffer(-1)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(alloc.metric().allocations()).isZero();
+            return null;
+        });
+        assertThat(alloc.metric().fallbacks()).isZero();
+    }
+
+    @Test
+    void badBuilderSettingsAreRejected() {
+        RingByteBufAllocator.Builder b = RingByteBufAllocator.builder();
+        assertThatThrownBy(() -> b.ringCapacity(63)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.ringCapacity(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxRingAllocation(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxRegionsVisited(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.fallback(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.fallback(RingByteBufAllocator.DEFAULT)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RingByteBufAllocator.builder().ringCapacity(4096).maxRingAllocation(4081).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        RingByteBufAllocator ok = RingByteBufAllocator.builder().ringCapacity(4096).maxRingAllocation(4080).build();
+        assertThat(ok.maxRingAllocation()).isEqualTo(4080);
+        // an unset maximum is capped by a small ring
+        assertThat(RingByteBufAllocator.builder().ringCapacity(1024).build().maxRingAllocation()).isEqualTo(1008);
+    }
+
+    @Test
+    void defaults() {
+        RingByteBufAllocator d = RingByteBufAllocator.DEFAULT;
+        assertThat(d.ringCapacity()).isEqualTo(RingByteBufAllocator.DEFAULT_RING_CAPACITY).isEqualTo(4 << 20);
+        assertThat(d.maxRingAllocation()).isEqualTo(64 << 10);
+        assertThat(d.maxRegionsVisited()).isEqualTo(1024);
+        assertThat(d.ringsForAllThreads()).isFalse();
+        assertThat(d.fallback()).isSameAs(io.netty.buffer.ByteBufAllocator.DEFAULT);
+        assertThat(d.isDirectBufferPooled()).isTrue();
+        assertThat(d.toString()).contains("ringCapacity: " + (4 << 20));
+    }
+
+    @Test
+    void sizeSyntaxOfSystemProperties() {
+        assertThat(RingByteBufAllocator.parseSize("4m")).isEqualTo(4L << 20);
+        assertThat(RingByteBufAllocator.parseSize(" 64K ")).isEqualTo(64L << 10);
+        assertThat(RingByteBufAllocator.parseSize("1g")).isEqualTo(1L << 30);
+        assertThat(RingByteBufAllocator.parseSize("12345")).isEqualTo(12345L);
+        assertThatThrownBy(() -> RingByteBufAllocator.parseSize("lots")).isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> RingByteBufAllocator.parseSize("m")).isInstanceOf(NumberFormatException.class);
+    }
+
+    // ---- where buffers come from --------------------------------------------------------------------------
+
+    @Test
+    void eventLoopThreadsGetRingBuffers() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            ByteBuf a = alloc.buffer();
+            ByteBuf b = alloc.ioBuffer(100);
+            ByteBuf c = alloc.directBuffer(8 << 10, 10 << 10);
+            for (ByteBuf buf : List.of(a, b, c)) {
+                assertThat(ringBuf(buf)).isNotNull();
+                assertThat(buf.alloc()).isSameAs(alloc);
+                assertThat(buf.isDirect()).isTrue();
+            }
+            assertThat(a.capacity()).isEqualTo(256);
+            assertThat(c.maxCapacity()).isEqualTo(10 << 10);
+            assertThat(alloc.metric().rings()).isOne();
+            assertThat(alloc.metric().allocations()).isEqualTo(3);
+            assertThat(alloc.metric().liveRegions()).isEqualTo(3);
+            assertThat(alloc.metric().bytesInUse()).isGreaterThanOrEqualTo(256 + 100 + (8 << 10));
+            ByteBuf empty = alloc.directBuffer(0, 0);
+            assertThat(ringBuf(empty)).isNull(); // Netty's shared empty buffer
+            a.release();
+            b.release();
+            c.release();
+            empty.release();
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            return null;
+        });
+        assertThat(alloc.metric().fallbacks()).isZero();
+    }
+
+    @Test
+    void plainThreadsUseTheFallback() {
+        RingByteBufAllocator alloc = small().build();
+        ByteBuf buf = alloc.directBuffer(100);
+        assertThat(ringBuf(buf)).isNull();
+        assertThat(buf.isDirect()).isTrue();
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isOne();
+        assertThat(alloc.metric().rings()).isZero(); // no ring reserved for a plain thread
+        buf.release();
+    }
+
+    @Test
+    void plainThreadsGetRingsWhenConfigured() throws Exception {
+        RingByteBufAllocator alloc = small().ringsForAllThreads(true).build();
+        onPlainThread(() -> {
+            ByteBuf buf = alloc.directBuffer(100);
+            assertThat(ringBuf(buf)).isNotNull();
+            buf.release();
+            return null;
+        });
+        // the thread ended without FastThreadLocal clean-up: its ring is retired and freed on the next look
+        assertThat(alloc.metric().rings()).isZero();
+        assertThat(alloc.metric().allocations()).isOne(); // counters of freed rings are kept
+    }
+
+    @Test
+    void largeRequestsFallBack() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            ByteBuf max = alloc.directBuffer(8 << 10);
+            ByteBuf tooLarge = alloc.directBuffer((8 << 10) + 1);
+            assertThat(ringBuf(max)).isNotNull();
+            assertThat(ringBuf(tooLarge)).isNull();
+            assertThat(tooLarge.capacity()).isEqualTo((8 << 10) + 1);
+            max.release();
+            tooLarge.release();
+            return null;
+        });
+        assertThat(alloc.metric().fallbacks(FallbackReason.TOO_LARGE)).isOne();
+        assertThat(alloc.metric().fallbacks()).isOne();
+    }
+
+    @Test
+    void heapBuffersFallBack() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        RingByteBufAllocator heapFirst = small().preferDirect(false).build();
+        onFastThread(() -> {
+            ByteBuf heap = alloc.heapBuffer(100);
+            assertThat(heap.isDirect()).isFalse();
+            assertThat(heap.hasArray()).isTrue();
+            ByteBuf viaBuffer = heapFirst.buffer(10);
+            assertThat(viaBuffer.isDirect()).isFalse();
+            ByteBuf io = heapFirst.ioBuffer(10); // I/O buffers stay direct
+            assertThat(ringBuf(io)).isNotNull();
+            io.release();
+            heap.release();
+            viaBuffer.release();
+            return null;
+        });
+        assertThat(alloc.metric().fallbacks(FallbackReason.HEAP)).isOne();
+        assertThat(heapFirst.metric().fallbacks(FallbackReason.HEAP)).isOne();
+    }
+
+    @Test
+    void fullRingFallsBackAndRecovers() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            List<ByteBuf> held = new ArrayList<>();
+            ByteBuf buf;
+            while (ringBuf(buf = alloc.directBuffer(1000)) != null) {
+                buf.writeInt(held.size());
+                held.add(buf);
+            }
+            assertThat(alloc.metric().fallbacks(FallbackReason.RING_FULL)).isOne();
+            assertThat(held.size()).isGreaterThan(50); // a 64 KiB ring of 1000-byte buffers
+            buf.release();
+            for (int i = 0; i < held.size(); i++) {
+                assertThat(held.get(i).getInt(0)).isEqualTo(i);
+                held.get(i).release();
+            }
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            // the whole ring is allocatable again
+            ByteBuf big = alloc.directBuffer(8 << 10);
+            assertThat(ringBuf(big)).isNotNull();
+            big.release();
+            return null;
+        });
+    }
+
+    @Test
+    void walkBoundFallsBackBeforeALap() throws Exception {
+        for (int bound : new int[] {2, 1000}) {
+            RingByteBufAllocator alloc = RingByteBufAllocator.builder().ringCapacity(2048).maxRingAllocation(512)
+                    .maxRegionsVisited(bound).fallback(fallback).build();
+            boolean fromRing = onFastThread(() -> {
+                List<ByteBuf> held = new ArrayList<>();
+                ByteBuf buf;
+                while (ringBuf(buf = alloc.directBuffer(56)) != null) {
+                    held.add(buf);
+                }
+                buf.release();
+                held.get(10).release(); // the only free room is ten held regions past the head
+                ByteBuf again = alloc.directBuffer(56);
+                boolean ring = ringBuf(again) != null;
+                again.release();
+                for (int i = 0; i < held.size(); i++) {
+                    if (i != 10) {
+                        held.get(i).release();
+                    }
+                }
+                return ring;
+            });
+            assertThat(fromRing).as("maxRegionsVisited " + bound).isEqualTo(bound > 2);
+        }
+    }
+
+    @Test
+    void compositeBuffersUseThisAllocator() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            CompositeByteBuf composite = alloc.compositeBuffer();
+            assertThat(composite.alloc()).isSameAs(alloc);
+            composite.addComponent(true, alloc.buffer(8).writeLong(42));
+            composite.writeBytes(new byte[1000]);
+            assertThat(composite.readLong()).isEqualTo(42);
+            assertThat(alloc.metric().liveRegions()).isPositive();
+            composite.release();
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            return null;
+        });
+    }
+
+    // ---- ring lifetime ----------------------------------------------------------------------------------
+
+    @Test
+    void ringOfAnEndedEventLoopIsFreedByItsLastRelease() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        ByteBuf survivor = onFastThread(() -> {
+            ByteBuf keep = alloc.directBuffer(100).writeLong(7);
+            alloc.directBuffer(200).release();
+            return keep;
+        });
+        // the thread ended: its ring is retired but holds the survivor
+        assertThat(alloc.metric().rings()).isOne();
+        assertThat(alloc.metric().liveRegions()).isOne();
+        assertThat(survivor.readLong()).isEqualTo(7);
+        survivor.release();
+        assertThat(alloc.metric().rings()).isZero();
+        assertThat(alloc.metric().ringCapacity()).isZero();
+        assertThat(alloc.metric().allocations()).isEqualTo(2);
+    }
+
+    @Test
+    void ringOfAnEndedEventLoopWithNothingHeldIsFreedAtOnce() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> alloc.directBuffer(100).release());
+        assertThat(alloc.metric().rings()).isZero();
+    }
+
+    @Test
+    void threadLocalsRemovedOnALiveThreadStartANewRing() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        ByteBuf old = onFastThread(() -> {
+            ByteBuf b = alloc.directBuffer(64).writeLong(1);
+            FastThreadLocal.removeAll(); // some executors do this between tasks: the ring is retired
+            long growthsBefore = alloc.metric().growthsInPlace();
+            b.capacity(128); // a retired ring does not grow: the buffer moves to the thread's new ring
+            assertThat(alloc.metric().growthsInPlace()).isEqualTo(growthsBefore);
+            assertThat(alloc.metric().moves()).isOne();
+            assertThat(alloc.metric().rings()).isOne(); // the old ring held nothing more: freed
+            ByteBuf c = alloc.directBuffer(64);
+            assertThat(ringBuf(c)).isNotNull();
+            c.release();
+            return b;
+        });
+        assertThat(old.readLong()).isEqualTo(1);
+        old.release();
+        assertThat(alloc.metric().rings()).isZero();
+    }
+
+    // ---- threads --------------------------------------------------------------------------------------
+
+    @Test
+    void crossThreadRelease() throws Exception {
+        RingByteBufAllocator alloc = RingByteBufAllocator.builder().ringCapacity(256 << 10)
+                .maxRingAllocation(16 << 10).fallback(fallback).build();
+        final int buffers = 50_000;
+        final int consumers = 3;
+        BlockingQueue<ByteBuf> queue = new ArrayBlockingQueue<>(64);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong verified = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        ByteBuf buf = queue.take();
+                        if (buf.capacity() == 0) {
+                            return; // poison
+                        }
+                        int seq = buf.getInt(0);
+                        if (seq % 10 == 0) {
+                            // growth off the owner thread: a move (this plain thread has no ring: fallback memory)
+                            buf.capacity(buf.capacity() + 100);
+                            buf.writeZero(100);
+                            buf.writerIndex(buf.writerIndex() - 100);
+                        }
+                        buf.readInt();
+                        while (buf.isReadable()) {
+                            if (buf.readByte() != (byte) seq) {
+                                throw new AssertionError("buffer " + seq + " was overwritten");
+                            }
+                        }
+                        ByteBuf dup = buf.retainedDuplicate();
+                        assertThat(buf.release()).isFalse();
+                        assertThat(dup.release()).isTrue(); // the last release, from this thread
+                        verified.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "releaser-" + c);
+            t.start();
+            threads.add(t);
+        }
+        onFastThread(() -> {
+            Random random = new Random(7);
+            for (int i = 0; i < buffers && failure.get() == null; i++) {
+                int size = 4 + random.nextInt(4000);
+                ByteBuf buf = alloc.directBuffer(size);
+                buf.writeInt(i);
+                while (buf.isWritable()) {
+                    buf.writeByte(i);
+                }
+                if (!queue.offer(buf, 10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("consumers stalled");
+                }
+            }
+            for (int c = 0; c < consumers; c++) {
+                queue.put(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            }
+            return null;
+        });
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(verified.get()).isEqualTo(buffers);
+        // the ring was reused many times over, and is empty again (its thread ended: it is freed)
+        assertThat(alloc.metric().allocations()).isGreaterThan(buffers / 2);
+        assertThat(alloc.metric().rings()).isZero();
+        assertThat(alloc.metric().moves()).isEqualTo(buffers / 10);
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isEqualTo(buffers / 10);
+    }
+
+    @Test
+    void doubleReleaseFromAnotherThreadIsAnExceptionAndTheRingStaysIntact() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            ByteBuf buf = alloc.directBuffer(100);
+            AtomicReference<Throwable> second = new AtomicReference<>();
+            onPlainThread(() -> buf.release());
+            onPlainThread(() -> {
+                try {
+                    buf.release();
+                } catch (Throwable t) {
+                    second.set(t);
+                }
+                return null;
+            });
+            assertThat(second.get()).isInstanceOf(IllegalReferenceCountException.class);
+            assertThatThrownBy(() -> buf.getByte(0)).isInstanceOf(IllegalReferenceCountException.class);
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            ByteBuf next = alloc.directBuffer(8 << 10);
+            assertThat(ringBuf(next)).isNotNull();
+            next.release();
+            return null;
+        });
+    }
+
+    @Test
+    void capacityGrowthOnAThreadWithoutARingMovesToTheFallback() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        ByteBuf buf = onFastThread(() -> alloc.directBuffer(100).writeLong(3));
+        buf.capacity(1000); // on the JUnit thread: no ring
+        assertThat(ringBuf(buf).isInRing()).isFalse();
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isOne();
+        assertThat(alloc.metric().moves()).isOne();
+        assertThat(buf.readLong()).isEqualTo(3);
+        assertThat(alloc.metric().rings()).isZero(); // the region went back when the buffer moved
+        buf.release();
+    }
+
+    // ---- no garbage on the hot path -------------------------------------------------------------------------
+
+    @Test
+    void allocationAndReleaseAllocateNoObjects() throws Exception {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        RingByteBufAllocator alloc = small().build();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocated = onFastThread(() -> {
+            byte[] chunk = new byte[100];
+            Runnable cycle = () -> {
+                ByteBuf buf = alloc.buffer(); // 256 bytes, then grown in place by the writes
+                for (int j = 0; j < 20; j++) {
+                    buf.writeBytes(chunk);
+                }
+                buf.writeLong(buf.getLong(0));
+                buf.release();
+            };
+            for (int i = 0; i < 50_000; i++) {
+                cycle.run(); // warm up: the recycler's pool, the JIT
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                cycle.run();
+            }
+            return threads.getCurrentThreadAllocatedBytes() - before;
+        });
+        // One object per allocation would be at least 1.6 MB here.
+        assertThat(allocated).isLessThan(64 << 10);
+        assertThat(alloc.metric().growthsInPlace()).isGreaterThan(150_000);
+    }
+
+    // ---- metrics --------------------------------------------------------------------------------------
+
+    @Test
+    void metrics() throws Exception {
+        PooledByteBufAllocator pooled = new PooledByteBufAllocator(true);
+        RingByteBufAllocator alloc = RingByteBufAllocator.builder().ringCapacity(64 << 10)
+                .maxRingAllocation(1 << 10).fallback(pooled).build();
+        ConcurrentLinkedQueue<ByteBuf> keep = new ConcurrentLinkedQueue<>();
+        FastThreadLocalThread loop = new FastThreadLocalThread(() -> {
+            keep.add(alloc.directBuffer(100));
+            keep.add(alloc.directBuffer(5000)); // too large
+            keep.add(alloc.heapBuffer(10));
+            ByteBuf grown = alloc.directBuffer(64);
+            grown.writeZero(512); // in place
+            keep.add(grown);
+        });
+        loop.start();
+        loop.join();
+        RingByteBufAllocatorMetric m = alloc.metric();
+        assertThat(m.rings()).isOne();
+        assertThat(m.ringCapacity()).isEqualTo(64 << 10);
+        assertThat(m.ringStats()).hasSize(1);
+        assertThat(m.allocations()).isEqualTo(2);
+        assertThat(m.liveRegions()).isEqualTo(2);
+        assertThat(m.bytesInUse()).isGreaterThanOrEqualTo(100 + 512);
+        assertThat(m.growthsInPlace()).isPositive();
+        assertThat(m.fallbacks(FallbackReason.TOO_LARGE)).isOne();
+        assertThat(m.fallbacks(FallbackReason.HEAP)).isOne();
+        assertThat(m.fallbacks()).isEqualTo(2);
+        assertThat(m.usedDirectMemory()).isGreaterThanOrEqualTo((64 << 10) + pooled.metric().usedDirectMemory());
+        assertThat(m.usedHeapMemory()).isEqualTo(pooled.metric().usedHeapMemory()).isPositive();
+        assertThat(m.toString()).contains("rings: 1");
+        assertThat(alloc.metric()).isSameAs(m);
+        keep.forEach(ByteBuf::release);
+        assertThat(m.rings()).isZero();
+        assertThat(m.usedDirectMemory()).isEqualTo(pooled.metric().usedDirectMemory());
+        assertThatThrownBy(() -> m.fallbacks(null)).isInstanceOf(NullPointerException.class);
+    }
+}
