@@ -40,6 +40,7 @@ class ReportTest {
         assertThat(md).contains("| 64 B | unpooledHeap | 5.00 M | 0.50× | 144 |");
         assertThat(md).contains("| 16 KiB | ring | 2.00 M | 2.00× |");
         // RingAl rows: baseline byte[], and the time the row's 10M iterations take at that rate.
+        assertThat(md).contains("| size | implementation | ops/s | × byteArray |");
         assertThat(md).contains("| 10M_1024_64 | ring | 20.00 M | 2.00× | 48 | 4.0 | 5% | 500 ms |");
     }
 
@@ -66,6 +67,20 @@ class ReportTest {
                 });
         assertThat(targets).filteredOn(t -> t.claim().endsWith("0 B/op (gc.alloc.rate.norm)"))
                 .singleElement().satisfies(t -> assertThat(t.met()).isTrue());
+    }
+
+    @Test
+    void aRingFasterThanTheFloorIsInconclusiveNotMet() {
+        Report r = new Report(List.of(SHORT), List.of(
+                m("shortLived-w64", "ring", "65536", 800e3, 0),
+                m("shortLived-w64", "pooled", "65536", 500e3, 0),
+                m("shortLived-w64", "floor", "65536", 700e3, 0)));
+
+        assertThat(r.targets()).filteredOn(t -> t.claim().contains("above floor"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isFalse();
+                    assertThat(t.measured()).startsWith("inconclusive");
+                });
     }
 
     @Test
