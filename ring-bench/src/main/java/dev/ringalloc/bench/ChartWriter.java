@@ -113,7 +113,7 @@ public final class ChartWriter {
         // Axis and grid.
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
-        int ticks = 4;
+        int ticks = ticksFor(max);
         for (int i = 0; i <= ticks; i++) {
             double v = max * i / ticks;
             int yy = yOf(v, max, plotTop, plotBottom);
@@ -178,6 +178,12 @@ public final class ChartWriter {
 
     private static int yOf(double v, double max, int top, int bottom) {
         return (int) Math.round(bottom - (bottom - top) * (v / max));
+    }
+
+    /** Grid lines for an axis up to {@code niceMax} (a {@link #niceCeiling} value) with round steps. */
+    static int ticksFor(double niceMax) {
+        double mantissa = niceMax / Math.pow(10, Math.floor(Math.log10(niceMax)));
+        return Math.abs(mantissa - 2) < 1e-9 ? 4 : 5;
     }
 
     /** The smallest of 1, 2, 2.5, 5 × 10^k that is at least {@code v}. */

@@ -63,5 +63,10 @@ class ChartWriterTest {
         assertThat(ChartWriter.niceCeiling(2.2)).isEqualTo(2.5);
         assertThat(ChartWriter.niceCeiling(3.3)).isEqualTo(5.0);
         assertThat(ChartWriter.niceCeiling(14)).isEqualTo(20.0);
+        // Steps of 0.5, 0.5, 1 and 5: every grid label is round.
+        assertThat(ChartWriter.ticksFor(2.0)).isEqualTo(4);
+        assertThat(ChartWriter.ticksFor(2.5)).isEqualTo(5);
+        assertThat(ChartWriter.ticksFor(5.0)).isEqualTo(5);
+        assertThat(ChartWriter.ticksFor(20.0)).isEqualTo(4);
     }
 }
