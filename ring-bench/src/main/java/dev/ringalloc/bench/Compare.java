@@ -242,6 +242,7 @@ public final class Compare {
      * Reduces one JMH run to a {@link Measurement}: medians over forks of the score (or the
      * {@code scoreLabel} secondary result), {@code gc.alloc.rate.norm} and {@code direct.used}.
      */
+    @SuppressWarnings("rawtypes") // JMH's result API is raw
     static Measurement reduce(Plan.Config c, RunResult run) {
         List<BenchmarkResult> forks = new ArrayList<>(run.getBenchmarkResults());
         double[] scores = new double[forks.size()];
@@ -281,6 +282,7 @@ public final class Compare {
                 median(direct), forks.size());
     }
 
+    @SuppressWarnings("rawtypes") // JMH's result API is raw
     private static double scoreOf(Map<String, Result> results, String label) {
         Result r = results.get(label);
         return r == null ? Double.NaN : r.getScore();

@@ -74,6 +74,7 @@ public final class DirectMemoryProfiler implements InternalProfiler {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // the signature JMH's InternalProfiler declares
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
                                                        IterationParams iterationParams, IterationResult result) {
         long now = usedBytes();

@@ -31,7 +31,7 @@ class AllocatorsAndExecutorTest {
         Thread worker = onWorker(Thread::currentThread);
 
         assertThat(worker).isInstanceOf(FastThreadLocalThread.class);
-        assertThat(((FastThreadLocalThread) worker).willCleanupFastThreadLocals()).isTrue();
+        assertThat(FastThreadLocalThread.willCleanupFastThreadLocals(worker)).isTrue();
         assertThat(worker.getName()).isEqualTo("Test.method-ftl-1");
     }
 
