@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 echo "Building ring-core, ring-netty and ring-bench ..."
-if ! build_log=$(mvn -B -q ${MVN_ARGS:-} package -DskipTests -pl ring-bench -am 2>&1); then
+if ! build_log=$(mvn -B -q ${MVN_ARGS:-} clean package -DskipTests -pl ring-bench -am 2>&1); then
   echo "$build_log"
   exit 1
 fi
