@@ -57,6 +57,11 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
 
     private final Recycler.Handle<RingByteBuf> recyclerHandle;
 
+    // Every field below is plain. Writers: the allocating thread (init, before the buffer is published), then
+    // the thread holding the buffer (capacity changes), then the thread of the last release (deallocate). Each
+    // hand-off between those threads is ordered by the application's publication of the buffer and by the
+    // atomic reference count (see "Threads" above); nothing here is read by a thread without such an edge.
+
     /** The allocator that handed this buffer out; null while the buffer sits in the recycler. */
     RingByteBufAllocator allocator;
     /** The ring holding the memory, or null while the memory comes from the fallback allocator. */

@@ -15,6 +15,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -60,7 +61,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A ring is freed once its thread has ended and its last buffer has been released. A
  * {@link FastThreadLocalThread} that cleans up its thread-locals at exit (Netty's event loops do) retires its
  * ring at once through {@link FastThreadLocal#onRemoval}; the ring of any other thread that ended is retired
- * the next time this allocator creates a ring or reports its {@link #metric()}.
+ * the next time this allocator creates a ring or reports its {@link #metric()} (and a ring nothing refers to
+ * any more, neither its thread nor a buffer, is collected with its memory by the garbage collector).
  *
  * <h2>System properties</h2>
  * Defaults of the builder (sizes accept a {@code k}, {@code m} or {@code g} suffix):
@@ -149,11 +151,14 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     };
 
     /**
-     * Every ring not yet freed, for metrics and for retiring the rings of ended threads. Concurrent set: a
-     * thread adds its ring when it creates it; any thread running {@link #prune()} removes freed rings. The
-     * set's own happens-before edges publish each (immutable) ThreadRing.
+     * Every ring not yet freed, for metrics and for retiring the rings of ended threads. Weak references: a
+     * ring stays reachable through its thread's FastThreadLocal and through its buffers, so a ring whose thread
+     * ended without clean-up and whose buffers are gone is collected, and its memory freed by the JDK's
+     * cleaner, even if nothing prunes it. Concurrent set (identity of the references): a thread adds its ring
+     * when it creates it; any thread running {@link #prune()} removes freed or collected rings. The set's own
+     * happens-before edges publish each (immutable) ThreadRing.
      */
-    private final Set<ThreadRing> registry = ConcurrentHashMap.newKeySet();
+    private final Set<WeakReference<ThreadRing>> registry = ConcurrentHashMap.newKeySet();
 
     // Counters, any thread, LongAdder (contended increments, summed on read). Off the hot path: a fallback,
     // a move, and the figures of rings already freed.
@@ -263,7 +268,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return null;
         }
         ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread());
-        registry.add(threadRing);
+        registry.add(new WeakReference<>(threadRing));
         return threadRing;
     }
 
@@ -273,16 +278,34 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
      * can no longer allocate, so retiring it here cannot race with its owner.
      */
     private void prune() {
-        for (ThreadRing r : registry) {
+        for (WeakReference<ThreadRing> ref : registry) {
+            ThreadRing r = ref.get();
+            if (r == null) {
+                registry.remove(ref); // collected: its thread and its buffers are gone (its figures too)
+                continue;
+            }
             if (!r.ring.isRetired() && !r.owner.isAlive()) {
                 r.ring.retire();
             }
-            if (r.ring.isFreed() && registry.remove(r)) {
+            if (r.ring.isFreed() && registry.remove(ref)) {
                 RingStats stats = r.ring.stats();
                 freedRingAllocations.add(stats.allocations());
                 freedRingGrowths.add(stats.growthsInPlace());
             }
         }
+    }
+
+    /** Rings not yet freed, after {@link #prune()}; no walk of their regions. */
+    List<ThreadRing> liveRings() {
+        prune();
+        List<ThreadRing> rings = new ArrayList<>(registry.size());
+        for (WeakReference<ThreadRing> ref : registry) {
+            ThreadRing r = ref.get();
+            if (r != null && !r.ring.isFreed()) {
+                rings.add(r);
+            }
+        }
+        return rings;
     }
 
     /** Memory for a buffer that moves out of its ring: a direct fallback buffer exposing one NIO buffer. */
@@ -340,9 +363,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
     /** Snapshot of every ring not yet freed; retires rings of ended threads first. */
     List<RingStats> ringStats() {
-        prune();
-        List<RingStats> stats = new ArrayList<>(registry.size());
-        for (ThreadRing r : registry) {
+        List<RingStats> stats = new ArrayList<>();
+        for (ThreadRing r : liveRings()) {
             RingStats s = r.ring.stats();
             if (!r.ring.isFreed()) {
                 stats.add(s);
@@ -508,7 +530,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         /**
          * Whether every allocating thread gets its own ring (true), or only {@link FastThreadLocalThread}s,
          * Netty's event loops (false, the default). The ring of a plain thread that ends is retired the next
-         * time the allocator creates a ring or reports its metric.
+         * time the allocator creates a ring or reports its metric. Every such thread reserves a whole ring:
+         * not for large thread pools or virtual threads.
          */
         public Builder ringsForAllThreads(boolean all) {
             this.ringsForAllThreads = all;

@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * The figures of a {@link RingByteBufAllocator}: Netty's {@link ByteBufAllocatorMetric} plus the rings'.
- * A live view: every call computes its figure now, from any thread. Ring figures walk the rings (see
- * {@link dev.ringalloc.core.Ring#stats()}), so a call costs time proportional to the regions of all rings;
- * use {@link #ringStats()} once to read several figures of one moment.
+ * A live view: every call computes its figure now, from any thread. {@link #usedDirectMemory()},
+ * {@link #rings()} and {@link #ringCapacity()} are cheap; the other ring figures walk the rings (see
+ * {@link dev.ringalloc.core.Ring#stats()}), so such a call costs time proportional to the regions of all
+ * rings: use {@link #ringStats()} once to read several figures of one moment.
  */
 public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric {
 
@@ -48,16 +49,16 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
         return allocator.ringStats();
     }
 
-    /** Rings not yet freed. */
+    /** Rings not yet freed. Cheap: no walk of the rings' regions. */
     public int rings() {
-        return ringStats().size();
+        return allocator.liveRings().size();
     }
 
-    /** Bytes reserved by the rings not yet freed. */
+    /** Bytes reserved by the rings not yet freed. Cheap: no walk of the rings' regions. */
     public long ringCapacity() {
         long sum = 0;
-        for (RingStats s : ringStats()) {
-            sum += s.capacity();
+        for (ThreadRing r : allocator.liveRings()) {
+            sum += r.ring.capacity();
         }
         return sum;
     }
@@ -80,7 +81,10 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
         return sum;
     }
 
-    /** Regions handed out by all rings since the allocator was created (freed rings included). */
+    /**
+     * Regions handed out by all rings since the allocator was created: freed rings included, rings reclaimed
+     * by the garbage collector (an ended thread's ring nothing referred to any more) not.
+     */
     public long allocations() {
         List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
         long sum = allocator.freedRingAllocations();

@@ -115,7 +115,7 @@ class RealPipelineTest {
             assertThat(metric.rings()).as("server event loop, server executor, client event loop").isEqualTo(3);
             assertThat(metric.bytesInUse()).isZero();
             assertThat(metric.liveRegions()).isZero();
-            assertThat(metric.allocations()).isGreaterThan(MESSAGES);
+            assertThat(metric.allocations()).isGreaterThan(MESSAGES / 2); // most client messages fit a ring
             assertThat(metric.fallbacks(FallbackReason.TOO_LARGE)).as("messages above the ring maximum").isPositive();
             assertThat(metric.growthsInPlace()).isPositive();
             assertThat(metric.moves()).isPositive();

@@ -343,7 +343,14 @@ class RingByteBufAllocatorTest {
                         if (buf.capacity() == 0) {
                             return; // poison
                         }
-                        int seq = buf.readInt();
+                        int seq = buf.getInt(0);
+                        if (seq % 10 == 0) {
+                            // growth off the owner thread: a move (this plain thread has no ring: fallback memory)
+                            buf.capacity(buf.capacity() + 100);
+                            buf.writeZero(100);
+                            buf.writerIndex(buf.writerIndex() - 100);
+                        }
+                        buf.readInt();
                         while (buf.isReadable()) {
                             if (buf.readByte() != (byte) seq) {
                                 throw new AssertionError("buffer " + seq + " was overwritten");
@@ -387,6 +394,95 @@ class RingByteBufAllocatorTest {
         // the ring was reused many times over, and is empty again (its thread ended: it is freed)
         assertThat(alloc.metric().allocations()).isGreaterThan(buffers / 2);
         assertThat(alloc.metric().rings()).isZero();
+        assertThat(alloc.metric().moves()).isEqualTo(buffers / 10);
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isEqualTo(buffers / 10);
+    }
+
+    @Test
+    void buffersTravelBetweenEventLoopsAndMoveIntoEachRing() throws Exception {
+        RingByteBufAllocator alloc = RingByteBufAllocator.builder().ringCapacity(128 << 10)
+                .maxRingAllocation(16 << 10).fallback(fallback).build();
+        final int loops = 3;
+        final int perLoop = 6_000;
+        final int hops = 3;
+        // Unbounded inboxes, so that forwarding never blocks (a cycle of bounded queues can deadlock); new
+        // buffers are only produced while the next inbox is short, which bounds what is in flight.
+        List<ConcurrentLinkedQueue<ByteBuf>> inboxes = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        AtomicLong finished = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            final int me = i;
+            FastThreadLocalThread t = new FastThreadLocalThread(() -> {
+                Random random = new Random(me);
+                ConcurrentLinkedQueue<ByteBuf> inbox = inboxes.get(me);
+                ConcurrentLinkedQueue<ByteBuf> next = inboxes.get((me + 1) % loops);
+                int produced = 0;
+                try {
+                    while (finished.get() < (long) loops * perLoop && failure.get() == null) {
+                        if (produced < perLoop && next.size() < 16) {
+                            int seq = me * perLoop + produced++;
+                            ByteBuf fresh = alloc.directBuffer(8 + random.nextInt(2000));
+                            fresh.writeInt(seq).writeInt(0);
+                            while (fresh.isWritable()) {
+                                fresh.writeByte(seq);
+                            }
+                            next.add(fresh);
+                        }
+                        ByteBuf buf = inbox.poll();
+                        if (buf == null) {
+                            Thread.yield();
+                            continue;
+                        }
+                        int seq = buf.getInt(0);
+                        int hop = buf.getInt(4);
+                        for (int j = 8; j < buf.writerIndex(); j++) {
+                            if (buf.getByte(j) != (byte) seq) {
+                                buf.release();
+                                throw new AssertionError("buffer " + seq + " corrupted at " + j + " after hop " + hop);
+                            }
+                        }
+                        if (hop == hops) {
+                            buf.release();
+                            finished.incrementAndGet();
+                            continue;
+                        }
+                        // Grow on a thread that does not own the ring: a move into this thread's ring (or, above
+                        // the maximum ring allocation or with this ring full, into fallback memory).
+                        buf.capacity(buf.capacity() + 1 + random.nextInt(6000));
+                        while (buf.isWritable()) {
+                            buf.writeByte(seq);
+                        }
+                        buf.setInt(4, hop + 1);
+                        next.add(buf);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "loop-" + i);
+            t.start();
+            threads.add(t);
+        }
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            // Figures from another thread while the rings change: never an exception, always plausible.
+            for (dev.ringalloc.core.RingStats s : alloc.metric().ringStats()) {
+                assertThat(s.bytesInUse()).isBetween(0L, s.capacity());
+            }
+            Thread.sleep(5);
+        }
+        for (ConcurrentLinkedQueue<ByteBuf> inbox : inboxes) {
+            inbox.forEach(ByteBuf::release); // only after a failure
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(finished.get()).isEqualTo((long) loops * perLoop);
+        // Every growth ran off the owner thread: never in place; a move unless it fit the region's slack.
+        assertThat(alloc.metric().growthsInPlace()).isZero();
+        long growths = (long) loops * perLoop * hops;
+        assertThat(alloc.metric().moves()).isBetween(growths * 99 / 100, growths);
+        assertThat(alloc.metric().rings()).isZero(); // all loops ended, every buffer released
     }
 
     @Test

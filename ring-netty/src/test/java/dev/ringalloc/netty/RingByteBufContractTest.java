@@ -343,7 +343,8 @@ abstract class RingByteBufContractTest {
             assertThat(buffer.getLongLE(index)).isEqualTo(v).isEqualTo(le.getLong(index));
             float f = Float.intBitsToFloat((int) v);
             buffer.setFloat(index, f);
-            assertThat(Float.floatToIntBits(buffer.getFloat(index))).isEqualTo(Float.floatToIntBits(be.getFloat(index)));
+            assertThat(Float.floatToIntBits(buffer.getFloat(index)))
+                    .isEqualTo(Float.floatToIntBits(be.getFloat(index)));
             assertThat(Float.floatToIntBits(buffer.getFloat(index))).isEqualTo(Float.floatToIntBits(f));
             buffer.setFloatLE(index, f);
             assertThat(Float.floatToIntBits(buffer.getFloatLE(index))).isEqualTo(Float.floatToIntBits(f));
@@ -520,6 +521,58 @@ abstract class RingByteBufContractTest {
             assertThat(ByteBufUtil.equals(peer, 0, buffer, 3000, 200)).isTrue();
             peer.release();
         }
+    }
+
+    @Test
+    void readOnlyAndDerivedSources() {
+        byte[] data = randomBytes(500);
+        ByteBuf heap = Unpooled.wrappedBuffer(data);
+        ByteBuf ring = newBuffer(500).writeBytes(data);
+        List<ByteBuf> sources = List.of(heap.asReadOnly(), ring.asReadOnly(), ring.slice(100, 300),
+                ring.duplicate(), Unpooled.unreleasableBuffer(heap));
+        buffer.writerIndex(CAPACITY); // ByteBufUtil.equals compares written bytes only
+        for (ByteBuf src : sources) {
+            buffer.setZero(0, CAPACITY);
+            buffer.setBytes(10, src, 0, src.capacity());
+            assertThat(ByteBufUtil.equals(buffer, 10, src, 0, src.capacity())).as(src.toString()).isTrue();
+            assertThat(buffer.getByte(9)).isZero();
+        }
+        ring.release();
+    }
+
+    @Test
+    void sequentialByteBufVariantsUseTheOtherBuffersIndices() {
+        byte[] data = randomBytes(100);
+        ByteBuf src = Unpooled.wrappedBuffer(data);
+        buffer.setBytes(0, src); // src.readableBytes() bytes from src.readerIndex()
+        assertThat(src.readerIndex()).isEqualTo(100);
+        ByteBuf dst = Unpooled.buffer(40);
+        buffer.getBytes(5, dst); // dst.writableBytes() bytes
+        assertThat(dst.writerIndex()).isEqualTo(40);
+        assertThat(ByteBufUtil.getBytes(dst)).isEqualTo(Arrays.copyOfRange(data, 5, 45));
+        buffer.writerIndex(100);
+        ByteBuf read = buffer.readBytes(30); // a new buffer from this allocator
+        assertThat(TestSupport.ringBuf(read)).isNotNull();
+        assertThat(ByteBufUtil.getBytes(read)).isEqualTo(Arrays.copyOf(data, 30));
+        assertThat(buffer.readerIndex()).isEqualTo(30);
+        read.release();
+        ByteBuf retained = buffer.readRetainedSlice(10);
+        assertThat(ByteBufUtil.getBytes(retained)).isEqualTo(Arrays.copyOfRange(data, 30, 40));
+        retained.release();
+    }
+
+    @Test
+    void capacityChangeThroughADuplicateChangesTheBuffer() {
+        buffer.writeLong(11);
+        ByteBuf dup = buffer.duplicate();
+        dup.capacity(10_000);
+        assertThat(buffer.capacity()).isEqualTo(10_000);
+        assertThat(buffer.getLong(0)).isEqualTo(11);
+        dup.capacity(100);
+        assertThat(buffer.capacity()).isEqualTo(100);
+        assertThat(buffer.unwrap()).isNull();
+        assertThat(dup.unwrap()).isSameAs(buffer);
+        assertThat(buffer.slice(0, 8).unwrap()).isSameAs(buffer);
     }
 
     @Test

@@ -22,7 +22,7 @@ final class TestSupport {
         return null;
     }
 
-    /** Runs {@code task} on a new FastThreadLocalThread (which cleans up its thread-locals at exit), waits for its end. */
+    /** Runs {@code task} on a new FastThreadLocalThread (it cleans up its thread-locals at exit), waits for it. */
     static <T> T onFastThread(Callable<T> task) throws Exception {
         return onThread(true, task);
     }

@@ -1,0 +1,137 @@
+package dev.ringalloc.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Control;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 2 — cross-thread release: one thread allocates and writes, another releases.
+ *
+ * <p>This is the pipeline of a server that encodes on one thread and finishes the write on another (or
+ * hands a decoded message to a worker). The producer allocates a buffer of {@code size} bytes, writes
+ * {@code size} bytes and hands it over a bounded single-producer single-consumer queue
+ * ({@link SpscHandOff}, {@code queue} slots); the consumer takes it and releases it. Pooled and adaptive
+ * pay for a release on a thread that is not the buffer's allocating thread (no thread-cache hit, arena
+ * locks or hand-back queues); the ring pays one CAS on the guard word.
+ *
+ * <p>The score to compare is the producer's ({@code handOff:produce}) operations per second: buffers
+ * allocated, written and handed over. A thread facing a full or empty queue spins briefly, then yields
+ * its core ({@link #SPINS_BEFORE_YIELD}), and stops waiting when JMH ends the iteration. On two cores this is noisy (repeats differ by
+ * up to 3×): the comparison reports the median of at least five forks.
+ */
+@State(Scope.Group)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 5, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
+        "-Dio.netty.leakDetection.level=disabled"})
+public class CrossThreadBenchmark {
+
+    /** Busy-wait rounds before a waiting side starts yielding its core. */
+    static final int SPINS_BEFORE_YIELD = 100;
+
+    /** Which allocator: see {@link NettyAllocator}. */
+    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap"})
+    public String allocator;
+
+    /** Bytes per buffer, and bytes written into it. */
+    @Param({"64", "1024", "16384", "65536"})
+    public int size;
+
+    /** Slots of the hand-off queue: at most this many buffers wait for release. */
+    @Param({"256"})
+    public int queue;
+
+    private NettyAllocator kind;
+    private ByteBufAllocator alloc;
+    private SpscHandOff<ByteBuf> handOff;
+    private byte[] payload;
+
+    /** Builds the allocator and the queue. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
+        kind = NettyAllocator.of(allocator);
+        handOff = new SpscHandOff<>(queue);
+        // In flight: the queue, plus one buffer on each side.
+        alloc = kind.create(NettyAllocator.ringCapacityFor((long) (handOff.capacity() + 2) * size));
+        payload = Payloads.bytes(size);
+    }
+
+    /** Producer: allocate, write, hand over (waiting while the queue is full). */
+    @Benchmark
+    @Group("handOff")
+    @GroupThreads(1)
+    public void produce(Control control) {
+        ByteBuf buf = kind.buffer(alloc, size);
+        buf.writeBytes(payload);
+        int spins = 0;
+        while (!handOff.offer(buf)) {
+            if (control.stopMeasurement) {
+                buf.release();
+                return;
+            }
+            spins = backOff(spins);
+        }
+    }
+
+    /** Consumer: take the oldest buffer (waiting while the queue is empty) and release it. */
+    @Benchmark
+    @Group("handOff")
+    @GroupThreads(1)
+    public void consume(Control control) {
+        ByteBuf buf;
+        int spins = 0;
+        while ((buf = handOff.poll()) == null) {
+            if (control.stopMeasurement) {
+                return;
+            }
+            spins = backOff(spins);
+        }
+        buf.release();
+    }
+
+    /**
+     * Waits a little: spins first, then yields the core, so that a side that shares its core with the
+     * other (an oversubscribed machine) lets the other side run instead of spinning out its time slice.
+     */
+    private static int backOff(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return spins + 1;
+    }
+
+    /** Releases what the consumer left in the queue when the iteration ended. */
+    @TearDown(Level.Iteration)
+    public void drain() {
+        handOff.drain(ByteBuf::release);
+    }
+
+    /** Fails the run if the ring's fallback, not the ring, served it. */
+    @TearDown(Level.Trial)
+    public void check() {
+        RingWiring.checkServedByRings(alloc);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ringalloc.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 6 — the floor: {@link ShortLivedBenchmark}'s writes with no allocator at all.
+ *
+ * <p>One direct buffer of {@code window × size} bytes is allocated once; each operation copies the same
+ * {@code size} bytes into it at an offset that moves by {@code size} and wraps, so the caches see the
+ * same working set as an allocator cycling {@code window} buffers. The difference between an allocator's
+ * time per operation and this one is the allocator's own cost ("time above the floor").
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
+        "-Dio.netty.leakDetection.level=disabled"})
+public class FloorBenchmark {
+
+    /** Bytes written per operation. */
+    @Param({"64", "1024", "16384", "65536"})
+    public int size;
+
+    /** Slots of {@code size} bytes the offset cycles through. */
+    @Param({"1", "64", "1024"})
+    public int window;
+
+    private ByteBuf memory;
+    private byte[] payload;
+    private int offset;
+    private int limit;
+
+    /** Allocates the one buffer. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
+        limit = window * size;
+        memory = Unpooled.directBuffer(limit, limit);
+        payload = Payloads.bytes(size);
+    }
+
+    /** The same copy as {@link ShortLivedBenchmark#allocateWriteRelease()}, at the next offset. */
+    @Benchmark
+    public void write() {
+        int at = offset;
+        memory.setBytes(at, payload);
+        at += size;
+        offset = at == limit ? 0 : at;
+    }
+
+    /** Frees the buffer. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        memory.release();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ringalloc.bench;
+
+/**
+ * One configuration's figures, as the comparison reports them.
+ *
+ * @param table      the table it belongs to ({@link TableSpec#id()})
+ * @param series     the allocator or implementation ({@code ring}, {@code pooled}, ...)
+ * @param size       the size column label ({@code 64}, {@code 1024}, or a RingAl row)
+ * @param opsPerSec  operations per second: median of the forks' means
+ * @param spread     relative spread of that score: (max − min) / median of the forks' means, or of the
+ *                   measured iterations with one fork; NaN if unknown
+ * @param bytesPerOp {@code gc.alloc.rate.norm}, bytes of garbage per operation (median); NaN if unknown
+ * @param directMiB  most direct memory held during an iteration, MiB (median of the forks' maxima); NaN
+ *                   if unknown
+ * @param forks      forks measured
+ */
+public record Measurement(String table, String series, String size, double opsPerSec, double spread,
+                          double bytesPerOp, double directMiB, int forks) {
+
+    /** Nanoseconds per operation. */
+    public double nanosPerOp() {
+        return 1e9 / opsPerSec;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.ringalloc.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What the comparison runs: the short matrix (the main job, a few minutes on two cores) or the full one
+ * (every benchmark's whole parameter matrix, with enough forks for the medians the targets ask for).
+ */
+public final class Plan {
+
+    /**
+     * One JMH run: one benchmark method with every parameter fixed.
+     *
+     * @param table      where its figures go
+     * @param benchmark  the benchmark class
+     * @param method     its method (for group benchmarks, the group)
+     * @param params     every {@code @Param}, fixed
+     * @param series     the series (allocator) it reports as
+     * @param size       the size column it reports as
+     * @param forks      forks to run
+     * @param scoreLabel the secondary result to score ({@code produce} for the hand-off), or null for
+     *                   the primary score
+     */
+    public record Config(TableSpec table, Class<?> benchmark, String method, Map<String, String> params,
+                         String series, String size, int forks, String scoreLabel) {
+
+        /** JMH's include pattern for exactly this method. */
+        public String includePattern() {
+            return "^" + Pattern.quote(benchmark.getName() + "." + method) + "$";
+        }
+
+        /** One line naming it, for progress output. */
+        public String describe() {
+            StringBuilder b = new StringBuilder(benchmark.getSimpleName());
+            params.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
+            return b.toString();
+        }
+    }
+
+    /** Allocator series in table order; the ring first. */
+    public static final List<String> ALLOCATORS = List.of(NettyAllocator.ALL.split(","));
+    /** ring-core and the JVM's buffers, for RingAl's tables. */
+    public static final List<String> IMPLS = List.of("ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream");
+    /** RingAl's rows. */
+    public static final List<String> SCENARIOS =
+            List.of("10M_64_64", "10M_1024_64", "10M_1024_1024", "1M_65536_64", "1M_131072_1024");
+
+    private final List<Config> configs = new ArrayList<>();
+    private final boolean full;
+
+    private Plan(boolean full) {
+        this.full = full;
+    }
+
+    /** The configurations, in run order. */
+    public List<Config> configs() {
+        return configs;
+    }
+
+    /** True for the full matrix. */
+    public boolean full() {
+        return full;
+    }
+
+    /**
+     * Builds the plan.
+     *
+     * @param full          the whole matrix (true) or the short comparison (false)
+     * @param forksOverride forks for every configuration, or 0 for the plan's own (short: 1; full: 3,
+     *                      and 5 for the two-thread hand-off)
+     */
+    public static Plan build(boolean full, int forksOverride) {
+        Plan p = new Plan(full);
+        int forks = forksOverride > 0 ? forksOverride : full ? 3 : 1;
+        int crossForks = forksOverride > 0 ? forksOverride : full ? 5 : 1;
+        List<String> sizes = List.of("64", "1024", "16384", "65536");
+        List<String> windows = full ? List.of("1", "64", "1024") : List.of("64");
+
+        for (String window : windows) {
+            TableSpec t = new TableSpec("shortLived-w" + window,
+                    "1. Short-lived Netty buffers, window " + window,
+                    "pooled", "B",
+                    "allocate, write size bytes, release the oldest of " + window
+                            + " in flight; floor = the same writes into one preallocated buffer (benchmark 6)");
+            for (String size : sizes) {
+                for (String a : ALLOCATORS) {
+                    p.add(t, ShortLivedBenchmark.class, "allocateWriteRelease", a, size, forks, null,
+                            "allocator", a, "size", size, "window", window);
+                }
+                p.add(t, FloorBenchmark.class, "write", "floor", size, forks, null, "size", size, "window", window);
+            }
+        }
+
+        TableSpec cross = new TableSpec("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)",
+                "pooled", "B",
+                "one thread allocates and writes, another releases; score = producer ops/s, median of forks");
+        for (String size : full ? sizes : List.of("64", "1024")) {
+            for (String a : ALLOCATORS) {
+                p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, crossForks, "produce",
+                        "allocator", a, "size", size, "queue", "256");
+            }
+        }
+
+        TableSpec growth = new TableSpec("growth-w64", "3. Growth from the default 256 B (ensureWritable), window 64",
+                "pooled", "B", "allocate at default capacity, write size bytes in 128-byte pieces");
+        for (String size : full ? sizes : List.of("1024", "16384")) {
+            for (String a : ALLOCATORS) {
+                p.add(growth, GrowthBenchmark.class, "allocateGrowRelease", a, size, forks, null,
+                        "allocator", a, "size", size, "window", "64");
+            }
+        }
+
+        for (String kind : List.of("fixed", "extendable")) {
+            TableSpec t = new TableSpec("ringal-" + kind, "4. RingAl's table in Java, " + kind + " buffers",
+                    "byteArray", "",
+                    "rows are iterations_largest-size_most-held; one op = one buffer; "
+                            + "time for the row = iterations / ops/s");
+            for (String scenario : full ? SCENARIOS : List.of("10M_1024_64")) {
+                for (String impl : IMPLS) {
+                    p.add(t, RingAlTablesBenchmark.class, "iteration", impl, scenario, forks, null,
+                            "scenario", scenario, "impl", impl, "kind", kind);
+                }
+            }
+        }
+
+        TableSpec echo = new TableSpec("echo", "5. Echo server and client over 127.0.0.1 (messages/s)",
+                "pooled", "B", "64 messages per round trip batch; direct MiB = process direct memory held");
+        for (String size : full ? List.of("64", "1024", "16384") : List.of("1024")) {
+            for (String a : ALLOCATORS) {
+                p.add(echo, EchoBenchmark.class, "echo", a, size, forks, null, "allocator", a, "size", size);
+            }
+        }
+        return p;
+    }
+
+    private void add(TableSpec table, Class<?> benchmark, String method, String series, String size, int forks,
+                     String scoreLabel, String... params) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            map.put(params[i], params[i + 1]);
+        }
+        configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, size, forks, scoreLabel));
+    }
+
+    /** The distinct tables, in first-use order. */
+    public List<TableSpec> tables() {
+        List<TableSpec> tables = new ArrayList<>();
+        for (Config c : configs) {
+            if (!tables.contains(c.table())) {
+                tables.add(c.table());
+            }
+        }
+        return tables;
+    }
+
+    /** A copy keeping the configurations whose table id or description matches {@code regex}. */
+    public Plan filter(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        Plan p = new Plan(full);
+        for (Config c : configs) {
+            if (pattern.matcher(c.table().id()).find() || pattern.matcher(c.describe()).find()) {
+                p.configs.add(c);
+            }
+        }
+        return p;
+    }
+}

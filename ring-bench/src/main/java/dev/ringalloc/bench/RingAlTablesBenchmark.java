@@ -1,0 +1,225 @@
+package dev.ringalloc.bench;
+
+import dev.ringalloc.core.ExtendableBuffer;
+import dev.ringalloc.core.FixedBuffer;
+import dev.ringalloc.core.RingAllocator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 4 — RingAl's published tables, in Java: ring-core against the JVM's everyday buffers.
+ *
+ * <p>RingAl's tables are rows of (iterations, largest buffer size, most buffers held). Each iteration
+ * makes one buffer of a random length up to the row's size (lengths are pre-drawn with a fixed seed),
+ * writes that many bytes, and keeps it; once {@code held} buffers are kept, the oldest is dropped first.
+ * {@code kind = fixed} writes the bytes in one call into a buffer of the exact length;
+ * {@code kind = extendable} starts at {@value #INITIAL} bytes and writes in {@value #CHUNK}-byte
+ * chunks, letting the buffer grow (ring-core: {@link ExtendableBuffer}, then {@code finish()}; byte[] and
+ * heap ByteBuffer: copy into one twice as big; ByteArrayOutputStream: its own growth).
+ *
+ * <p><b>Scaled down:</b> one JMH operation is one iteration of the table, measured as throughput. The
+ * table's 10M or 1M iterations are not run as such; the report extrapolates "time for the row's
+ * iterations" as iterations ÷ (operations per second). The {@code scenario} name keeps RingAl's row so
+ * tables line up.
+ *
+ * <p>Implementations: {@code ring} (ring-core {@link RingAllocator}, a ring of twice the largest possible
+ * bytes held), {@code byteArray} ({@code new byte[]}), {@code heapByteBuffer}
+ * ({@code ByteBuffer.allocate}), {@code byteArrayOutputStream}. {@code gc.alloc.rate.norm} shows the
+ * garbage per buffer: ring-core allocates one small buffer object per buffer (reported, not a target).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
+        "-Dio.netty.leakDetection.level=disabled"})
+public class RingAlTablesBenchmark {
+    /** Capacity an extendable buffer starts with. */
+    public static final int INITIAL = 64;
+    /** Bytes per write call of the extendable kind. */
+    public static final int CHUNK = 128;
+    private static final int LENGTHS = 1 << 14;
+
+    /** RingAl's row: {@code <iterations>_<largest buffer>_<most held>}. */
+    @Param({"10M_64_64", "10M_1024_64", "10M_1024_1024", "1M_65536_64", "1M_131072_1024"})
+    public String scenario;
+
+    /** {@code ring}, {@code byteArray}, {@code heapByteBuffer} or {@code byteArrayOutputStream}. */
+    @Param({"ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream"})
+    public String impl;
+
+    /** {@code fixed} or {@code extendable}. */
+    @Param({"fixed", "extendable"})
+    public String kind;
+
+    private int maxSize;
+    private int held;
+    private int mode;
+    private int[] lengths;
+    private byte[] payload;
+    private Object[] kept;
+    private int next;
+    private RingAllocator ring;
+
+    /** Scenario row parsed: iterations, largest size, most held. */
+    static long[] parseScenario(String scenario) {
+        String[] parts = scenario.split("_");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("scenario must be <iterations>_<size>_<held>, got " + scenario);
+        }
+        String it = parts[0].toUpperCase(java.util.Locale.ROOT);
+        long scale = it.endsWith("M") ? 1_000_000L : it.endsWith("K") ? 1_000L : 1L;
+        long iterations = Long.parseLong(scale == 1 ? it : it.substring(0, it.length() - 1)) * scale;
+        return new long[] {iterations, Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    }
+
+    /** Parses the row, draws the lengths, makes the ring for {@code impl = ring}. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        FastThreadExecutor.requireFastThreadLocalThread();
+        long[] row = parseScenario(scenario);
+        maxSize = (int) row[1];
+        held = (int) row[2];
+        if (Integer.bitCount(held) != 1) {
+            throw new IllegalArgumentException("held must be a power of two, got " + held);
+        }
+        boolean extendable;
+        switch (kind) {
+            case "fixed": extendable = false; break;
+            case "extendable": extendable = true; break;
+            default: throw new IllegalArgumentException("kind must be fixed or extendable, got " + kind);
+        }
+        switch (impl) {
+            case "ring": mode = 0; break;
+            case "byteArray": mode = 1; break;
+            case "heapByteBuffer": mode = 2; break;
+            case "byteArrayOutputStream": mode = 3; break;
+            default: throw new IllegalArgumentException("unknown impl " + impl);
+        }
+        mode = mode * 2 + (extendable ? 1 : 0);
+        lengths = Payloads.lengths(LENGTHS, maxSize);
+        payload = Payloads.bytes(maxSize);
+        kept = new Object[held];
+        if ("ring".equals(impl)) {
+            // Extendable growth may briefly hold the old and the doubled region.
+            ring = RingAllocator.create(NettyAllocator.ringCapacityFor((long) held * maxSize + 4L * maxSize));
+        }
+    }
+
+    /** One row iteration: drop the oldest if {@code held} are kept, make, fill and keep one buffer. */
+    @Benchmark
+    public void iteration() {
+        int i = next++;
+        int slot = i & (held - 1);
+        int len = lengths[i & (LENGTHS - 1)];
+        Object oldest = kept[slot];
+        if (oldest instanceof FixedBuffer) {
+            ((FixedBuffer) oldest).close();
+        }
+        Object made;
+        switch (mode) {
+            case 0: made = ring.fixed(len).write(payload, 0, len); break;
+            case 1: made = ringExtendable(len); break;
+            case 2: made = fixedArray(len); break;
+            case 3: made = extendableArray(len); break;
+            case 4: made = ByteBuffer.allocate(len).put(payload, 0, len); break;
+            case 5: made = extendableByteBuffer(len); break;
+            case 6: made = fixedStream(len); break;
+            case 7: made = extendableStream(len); break;
+            default: throw new AssertionError(mode);
+        }
+        kept[slot] = made;
+    }
+
+    private byte[] fixedArray(int len) {
+        byte[] a = new byte[len];
+        System.arraycopy(payload, 0, a, 0, len);
+        return a;
+    }
+
+    private ByteArrayOutputStream fixedStream(int len) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(len);
+        out.write(payload, 0, len);
+        return out;
+    }
+
+    private FixedBuffer ringExtendable(int len) {
+        ExtendableBuffer buf = ring.extendable(INITIAL);
+        for (int at = 0; at < len; at += CHUNK) {
+            buf.write(payload, at, Math.min(CHUNK, len - at));
+        }
+        return buf.finish();
+    }
+
+    private byte[] extendableArray(int len) {
+        byte[] a = new byte[INITIAL];
+        int length = 0;
+        for (int at = 0; at < len; at += CHUNK) {
+            int n = Math.min(CHUNK, len - at);
+            if (length + n > a.length) {
+                a = Arrays.copyOf(a, Math.max(2 * a.length, length + n));
+            }
+            System.arraycopy(payload, at, a, length, n);
+            length += n;
+        }
+        return a;
+    }
+
+    private ByteBuffer extendableByteBuffer(int len) {
+        ByteBuffer b = ByteBuffer.allocate(INITIAL);
+        for (int at = 0; at < len; at += CHUNK) {
+            int n = Math.min(CHUNK, len - at);
+            if (n > b.remaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * b.capacity(), b.position() + n));
+                b.flip();
+                bigger.put(b);
+                b = bigger;
+            }
+            b.put(payload, at, n);
+        }
+        return b;
+    }
+
+    private ByteArrayOutputStream extendableStream(int len) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL);
+        for (int at = 0; at < len; at += CHUNK) {
+            out.write(payload, at, Math.min(CHUNK, len - at));
+        }
+        return out;
+    }
+
+    /** Releases what is kept and closes the ring. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i] instanceof FixedBuffer) {
+                ((FixedBuffer) kept[i]).close();
+            }
+            kept[i] = null;
+        }
+        if (ring != null) {
+            ring.close(Duration.ofSeconds(5));
+        }
+    }
+}

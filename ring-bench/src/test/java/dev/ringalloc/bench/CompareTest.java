@@ -1,0 +1,77 @@
+package dev.ringalloc.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CompareTest {
+
+    @Test
+    void parsesOptions() {
+        Compare.Args a = Compare.Args.parse("--full", "--only", "echo", "--forks", "2", "--time", "200",
+                "--out", "/tmp/x");
+
+        assertThat(a.full).isTrue();
+        assertThat(a.only).isEqualTo("echo");
+        assertThat(a.forks).isEqualTo(2);
+        assertThat(a.measurementTime().getTime()).isEqualTo(200);
+        assertThat(a.out).isEqualTo("/tmp/x");
+        assertThatThrownBy(() -> Compare.Args.parse("--bogus")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Compare.Args.parse("--forks", "0")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void medianIgnoresNaN() {
+        assertThat(Compare.median(new double[] {3, 1, 2})).isEqualTo(2);
+        assertThat(Compare.median(new double[] {4, 1, 2, Double.NaN, 3})).isEqualTo(2.5);
+        assertThat(Compare.median(new double[] {Double.NaN})).isNaN();
+    }
+
+    @Test
+    void shortPlanCoversEveryBenchmarkAndTheFullPlanTheWholeMatrix() {
+        Plan quick = Plan.build(false, 0);
+        Plan full = Plan.build(true, 0);
+
+        assertThat(quick.configs()).extracting(c -> c.benchmark().getSimpleName()).contains(
+                "ShortLivedBenchmark", "FloorBenchmark", "CrossThreadBenchmark", "GrowthBenchmark",
+                "RingAlTablesBenchmark", "EchoBenchmark");
+        assertThat(quick.configs()).allSatisfy(c -> assertThat(c.forks()).isEqualTo(1));
+        // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; 5 × 4 hand-off; 5 × 4 growth;
+        // 5 rows × 4 implementations × 2 kinds; 5 × 3 echo.
+        assertThat(full.configs()).hasSize(60 + 12 + 20 + 20 + 40 + 15);
+        assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class)
+                .allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
+        assertThat(full.filter("^echo$").configs()).hasSize(15);
+        assertThat(full.tables()).extracting(TableSpec::id).containsExactly("shortLived-w1", "shortLived-w64",
+                "shortLived-w1024", "crossThread", "growth-w64", "ringal-fixed", "ringal-extendable", "echo");
+    }
+
+    @Test
+    void configsNameExactlyOneBenchmarkMethod() {
+        Plan.Config c = Plan.build(false, 0).configs().get(0);
+
+        assertThat(c.includePattern()).isEqualTo("^\\Qdev.ringalloc.bench.ShortLivedBenchmark.allocateWriteRelease\\E$");
+        assertThat(c.describe()).isEqualTo("ShortLivedBenchmark allocator=ring size=64 window=64");
+        assertThat(Plan.build(false, 3).configs()).allSatisfy(x -> assertThat(x.forks()).isEqualTo(3));
+    }
+
+    @Test
+    void csvHasAHeaderAndOneLinePerMeasurement() {
+        String csv = Compare.toCsv(List.of(new Measurement("echo", "ring", "1024", 7e5, 0.1, 5, 2, 1)));
+
+        assertThat(csv.lines()).containsExactly(
+                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks",
+                "echo,ring,1024,700000.0,0.1000,5.000,2.00,1");
+    }
+
+    @Test
+    void ringAlScenarioNamesParse() {
+        assertThat(RingAlTablesBenchmark.parseScenario("10M_1024_64")).containsExactly(10_000_000L, 1024L, 64L);
+        assertThat(RingAlTablesBenchmark.parseScenario("1M_131072_1024")).containsExactly(1_000_000L, 131072L, 1024L);
+        assertThatThrownBy(() -> RingAlTablesBenchmark.parseScenario("10M_64"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

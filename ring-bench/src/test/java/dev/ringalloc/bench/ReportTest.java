@@ -1,0 +1,115 @@
+package dev.ringalloc.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportTest {
+    private static final TableSpec SHORT = new TableSpec("shortLived-w64", "1. Short-lived, window 64", "pooled", "B",
+            "note");
+    private static final TableSpec RINGAL = new TableSpec("ringal-fixed", "4. RingAl fixed", "byteArray", "", "rows");
+
+    private static Measurement m(String table, String series, String size, double ops, double bytes) {
+        return new Measurement(table, series, size, ops, 0.05, bytes, 4.0, 1);
+    }
+
+    private static Report sample() {
+        return new Report(List.of(SHORT, RINGAL), List.of(
+                m("shortLived-w64", "ring", "64", 40e6, 0.001),
+                m("shortLived-w64", "pooled", "64", 10e6, 0.0),
+                m("shortLived-w64", "adaptive", "64", 25e6, 0.0),
+                m("shortLived-w64", "unpooledHeap", "64", 5e6, 144),
+                m("shortLived-w64", "floor", "64", 100e6, 0),
+                m("shortLived-w64", "ring", "16384", 2e6, 0),
+                m("shortLived-w64", "pooled", "16384", 1e6, 0),
+                m("shortLived-w64", "floor", "16384", 4e6, 0),
+                m("ringal-fixed", "ring", "10M_1024_64", 20e6, 48),
+                m("ringal-fixed", "byteArray", "10M_1024_64", 10e6, 530)));
+    }
+
+    @Test
+    void markdownHasOneRowPerMeasurementWithRatiosToTheBaseline() {
+        String md = sample().toMarkdown("title", List.of("- preamble"));
+
+        assertThat(md).startsWith("# title\n\n- preamble\n");
+        assertThat(md).contains("## 1. Short-lived, window 64");
+        assertThat(md).contains("| size | allocator | ops/s | × pooled | B/op | direct MiB | ± | ns above floor |");
+        assertThat(md).contains("| 64 B | ring | 40.00 M | 4.00× | 0 | 4.0 | 5% | 15.0 |");
+        assertThat(md).contains("| 64 B | unpooledHeap | 5.00 M | 0.50× | 144 |");
+        assertThat(md).contains("| 16 KiB | ring | 2.00 M | 2.00× |");
+        // RingAl rows: baseline byte[], and the time the row's 10M iterations take at that rate.
+        assertThat(md).contains("| size | implementation | ops/s | × byteArray |");
+        assertThat(md).contains("| 10M_1024_64 | ring | 20.00 M | 2.00× | 48 | 4.0 | 5% | 500 ms |");
+    }
+
+    @Test
+    void targetsCompareTheRingWithTheIssuesThresholds() {
+        List<Report.Target> targets = sample().targets();
+
+        assertThat(targets).extracting(Report.Target::claim).contains(
+                "shortLived-w64 64 B: ring ≥ 2× pooled",
+                "shortLived-w64 64 B: ring ≥ 2× adaptive",
+                "shortLived-w64 64 B: ring ≥ 1× unpooledHeap",
+                "shortLived-w64 16 KiB: ring's ns above floor ≤ ½ pooled's",
+                "shortLived-w64: ring 0 B/op (gc.alloc.rate.norm)");
+        assertThat(targets).filteredOn(t -> t.claim().equals("shortLived-w64 64 B: ring ≥ 2× adaptive"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isFalse();
+                    assertThat(t.measured()).isEqualTo("1.60×");
+                });
+        // 16 KiB: ring 500 ns − floor 250 ns = 250 ns; pooled 1000 − 250 = 750 ns: a third, met.
+        assertThat(targets).filteredOn(t -> t.claim().contains("16 KiB: ring's ns above floor ≤ ½ pooled"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isTrue();
+                    assertThat(t.measured()).isEqualTo("250.0 vs 750.0 ns (0.33)");
+                });
+        assertThat(targets).filteredOn(t -> t.claim().endsWith("0 B/op (gc.alloc.rate.norm)"))
+                .singleElement().satisfies(t -> assertThat(t.met()).isTrue());
+    }
+
+    @Test
+    void aRingFasterThanTheFloorIsInconclusiveNotMet() {
+        Report r = new Report(List.of(SHORT), List.of(
+                m("shortLived-w64", "ring", "65536", 800e3, 0),
+                m("shortLived-w64", "pooled", "65536", 500e3, 0),
+                m("shortLived-w64", "floor", "65536", 700e3, 0)));
+
+        assertThat(r.targets()).filteredOn(t -> t.claim().contains("above floor"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isFalse();
+                    assertThat(t.measured()).startsWith("inconclusive");
+                });
+    }
+
+    @Test
+    void textTableAlignsColumnsAndListsTargets() {
+        String text = sample().toText();
+
+        assertThat(text).contains("1. Short-lived, window 64");
+        assertThat(text).contains("[MISSED] shortLived-w64 64 B: ring ≥ 2× adaptive: 1.60×");
+        List<String> rows = text.lines().filter(l -> l.contains(" 64 B ")).toList();
+        assertThat(rows).hasSize(5);
+        assertThat(rows).extracting(String::length).containsOnly(rows.get(0).length());
+    }
+
+    @Test
+    void missingBaselineGivesNoRatioAndNoTarget() {
+        Report r = new Report(List.of(SHORT), List.of(m("shortLived-w64", "ring", "64", 1e6, 0)));
+
+        assertThat(r.toMarkdown("t", List.of())).contains("| 64 B | ring | 1.00 M | – | 0 |");
+        assertThat(r.targets()).extracting(Report.Target::claim)
+                .containsExactly("shortLived-w64: ring 0 B/op (gc.alloc.rate.norm)");
+    }
+
+    @Test
+    void numberFormats() {
+        assertThat(Report.ops(1.234e9)).isEqualTo("1.23 G");
+        assertThat(Report.ops(987.6e3)).isEqualTo("987.6 k");
+        assertThat(Report.ops(12.0)).isEqualTo("12.0");
+        assertThat(Report.bytes(0.3)).isEqualTo("0");
+        assertThat(Report.bytes(Double.NaN)).isEqualTo("–");
+        assertThat(Report.rowTime("1M_65536_64", 2e5)).isEqualTo("5.00 s");
+    }
+}
