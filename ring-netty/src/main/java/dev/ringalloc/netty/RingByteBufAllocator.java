@@ -423,7 +423,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
     }
 
-    private static int sizeProperty(String key, int def, int min, int max) {
+    static int sizeProperty(String key, int def, int min, int max) {
         String value = property(key, null);
         if (value == null) {
             return def;

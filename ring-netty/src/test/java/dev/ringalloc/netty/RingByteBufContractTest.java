@@ -729,6 +729,7 @@ abstract class RingByteBufContractTest {
         ByteBuffer nio = buffer.nioBuffer(100, 200);
         assertThat(nio.position()).isZero();
         assertThat(nio.remaining()).isEqualTo(200);
+        assertThat(nio.capacity()).isEqualTo(200); // exposes only the region asked for
         assertThat(nio.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
         assertThat(nio.isDirect()).isTrue();
         assertThat(nio.get(0)).isEqualTo(data[100]);
@@ -1058,6 +1059,75 @@ abstract class RingByteBufContractTest {
         assertThat(alloc.metric().moves()).isEqualTo(movesBefore);
         assertThat(alloc.metric().growthsInPlace()).isEqualTo(growthsBefore);
         b.release();
+    }
+
+    @SuppressWarnings("deprecation")
+    @Test
+    void writesThatExpandKeepOrderAndContent() {
+        ByteBuf small = newBuffer(4, 1 << 16);
+        ByteBuf le = small.order(ByteOrder.LITTLE_ENDIAN);
+        le.writeInt(0x01020304);
+        le.writeLong(0x0102030405060708L); // expands
+        assertThat(small.capacity()).isGreaterThanOrEqualTo(12);
+        assertThat(small.getIntLE(0)).isEqualTo(0x01020304);
+        assertThat(small.getLongLE(4)).isEqualTo(0x0102030405060708L);
+        small.writeCharSequence("é".repeat(300), StandardCharsets.UTF_8); // expands again
+        assertThat(small.toString(12, 600, StandardCharsets.UTF_8)).isEqualTo("é".repeat(300));
+        ByteBufUtil.writeAscii(small, "a".repeat(1000));
+        assertThat(small.writerIndex()).isEqualTo(12 + 600 + 1000);
+        assertThat(small.getIntLE(0)).isEqualTo(0x01020304);
+        small.release();
+    }
+
+    @Test
+    void sequentialTransfersCheckTheOtherBuffer() {
+        ByteBuf src = Unpooled.buffer(10).writeZero(10);
+        assertThatThrownBy(() -> buffer.writeBytes(src, 11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(buffer.writerIndex()).isZero();
+        buffer.writeZero(100);
+        ByteBuf dst = Unpooled.buffer(10, 10);
+        assertThatThrownBy(() -> buffer.readBytes(dst, 11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(buffer.readerIndex()).isZero();
+        assertThatThrownBy(() -> buffer.readBytes(new byte[101])).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(buffer.readerIndex()).isZero();
+    }
+
+    @Test
+    void concurrentReadersOfDuplicates() throws Exception {
+        // Getting bytes does not change the buffer: duplicates may be read by several threads at once.
+        byte[] data = randomBytes(CAPACITY);
+        buffer.writeBytes(data);
+        List<Thread> readers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            Thread reader = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+                        ByteBuf dup = buffer.duplicate();
+                        while (dup.isReadable()) {
+                            dup.readBytes(new StreamChannel(null, sink), Math.min(333, dup.readableBytes()));
+                        }
+                        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+                        buffer.getBytes(0, stream, CAPACITY);
+                        byte[] array = new byte[CAPACITY];
+                        buffer.duplicate().readBytes(array);
+                        if (!Arrays.equals(sink.toByteArray(), data) || !Arrays.equals(stream.toByteArray(), data)
+                                || !Arrays.equals(array, data)) {
+                            throw new AssertionError("a concurrent reader saw other bytes");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        assertThat(failures).isEmpty();
     }
 
     // ---- discarding read bytes ----------------------------------------------------------------------------
