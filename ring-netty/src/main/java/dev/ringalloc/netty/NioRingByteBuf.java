@@ -1,6 +1,5 @@
 package dev.ringalloc.netty;
 
-import io.netty.util.Recycler;
 
 /**
  * {@link RingByteBuf} reading and writing through {@link java.nio.ByteBuffer} absolute access: used where
@@ -10,15 +9,8 @@ import io.netty.util.Recycler;
  */
 final class NioRingByteBuf extends RingByteBuf {
 
-    static final Recycler<RingByteBuf> RECYCLER = new Recycler<RingByteBuf>() {
-        @Override
-        protected RingByteBuf newObject(Handle<RingByteBuf> handle) {
-            return new NioRingByteBuf(handle);
-        }
-    };
-
-    private NioRingByteBuf(Recycler.Handle<RingByteBuf> handle) {
-        super(handle);
+    NioRingByteBuf(RingByteBufPool home) {
+        super(home);
     }
 
     @Override

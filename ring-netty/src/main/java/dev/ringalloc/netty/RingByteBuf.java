@@ -4,7 +4,6 @@ import dev.ringalloc.core.Ring;
 import io.netty.buffer.AbstractReferenceCountedByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.Recycler;
 import io.netty.util.internal.PlatformDependent;
 
 import java.io.IOException;
@@ -19,7 +18,8 @@ import java.nio.channels.ScatteringByteChannel;
 
 /**
  * A direct {@link ByteBuf} over one region of a ring, handed out by {@link RingByteBufAllocator}. Instances are
- * recycled through Netty's {@link Recycler}: a buffer must not be used after its last release.
+ * recycled through the allocating thread's pool (see {@code RingByteBufPool}): a buffer must not be used
+ * after its last release.
  *
  * <h2>Memory</h2>
  * A buffer normally lives in a region of the ring of the event loop that allocated it. Its capacity can grow:
@@ -55,7 +55,8 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
 
     private static final int STREAM_CHUNK = 8192;
 
-    private final Recycler.Handle<RingByteBuf> recyclerHandle;
+    /** The pool of the thread that created this object; it takes the object back at the last release. */
+    private final RingByteBufPool home;
 
     // Every field below is plain. Writers: the allocating thread (init, before the buffer is published), then
     // the thread holding the buffer (capacity changes), then the thread of the last release (deallocate). Each
@@ -83,9 +84,9 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
     /** Duplicate of {@link #memory} behind {@link #internalNioBuffer(int, int)}; kept across recycling. */
     private ByteBuffer tmpNioBuf;
 
-    RingByteBuf(Recycler.Handle<RingByteBuf> recyclerHandle) {
+    RingByteBuf(RingByteBufPool home) {
         super(0);
-        this.recyclerHandle = recyclerHandle;
+        this.home = home;
     }
 
     /** Prepares a recycled (or new) instance to serve a fresh allocation of ring region {@code regionHandle}. */
@@ -151,7 +152,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
             threadRing = null;
             fallbackMemory = null;
             handle = Ring.NO_REGION;
-            recyclerHandle.recycle(this);
+            home.recycle(this);
         }
     }
 

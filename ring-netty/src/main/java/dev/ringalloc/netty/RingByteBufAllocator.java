@@ -223,7 +223,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         if (region == Ring.NO_REGION) {
             return fallBack(FallbackReason.RING_FULL).directBuffer(initialCapacity, maxCapacity);
         }
-        RingByteBuf buf = memoryAddressAccess ? UnsafeRingByteBuf.RECYCLER.get() : NioRingByteBuf.RECYCLER.get();
+        RingByteBuf buf = ring.pool.get();
         buf.init(this, ring, region, initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }
@@ -267,7 +267,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
                     ringCapacity, Thread.currentThread().getName(), e);
             return null;
         }
-        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread());
+        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(),
+                memoryAddressAccess ? UnsafeRingByteBuf::new : NioRingByteBuf::new);
         registry.add(new WeakReference<>(threadRing));
         return threadRing;
     }

@@ -5,6 +5,7 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Function;
 
 /**
  * One thread's ring as the allocator sees it: the ring, its owner thread, and the buffer's view of its memory.
@@ -23,12 +24,15 @@ final class ThreadRing {
     final ByteBuffer memory;
     /** Native address of {@link #memory} index 0, or 0 when Unsafe is not available. */
     final long address;
+    /** The buffer objects this thread allocates, and takes back from any thread. */
+    final RingByteBufPool pool;
 
-    ThreadRing(Ring ring, Thread owner) {
+    ThreadRing(Ring ring, Thread owner, Function<RingByteBufPool, RingByteBuf> newBuffer) {
         this.ring = ring;
         this.owner = owner;
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory) : 0L;
+        this.pool = new RingByteBufPool(owner, newBuffer);
     }
 
     /**

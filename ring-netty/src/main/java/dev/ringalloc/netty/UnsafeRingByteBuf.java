@@ -1,7 +1,6 @@
 package dev.ringalloc.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.Recycler;
 import io.netty.util.internal.PlatformDependent;
 
 /**
@@ -13,15 +12,8 @@ final class UnsafeRingByteBuf extends RingByteBuf {
 
     private static final boolean NATIVE_BIG_ENDIAN = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER;
 
-    static final Recycler<RingByteBuf> RECYCLER = new Recycler<RingByteBuf>() {
-        @Override
-        protected RingByteBuf newObject(Handle<RingByteBuf> handle) {
-            return new UnsafeRingByteBuf(handle);
-        }
-    };
-
-    private UnsafeRingByteBuf(Recycler.Handle<RingByteBuf> handle) {
-        super(handle);
+    UnsafeRingByteBuf(RingByteBufPool home) {
+        super(home);
     }
 
     @Override
