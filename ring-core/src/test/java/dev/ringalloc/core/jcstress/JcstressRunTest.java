@@ -64,7 +64,7 @@ class JcstressRunTest {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        // A bound against a hung harness, not a timing assertion: the full preset takes ~20 minutes.
+        // A bound against a hung harness, not a timing assertion: the full preset takes about 66 minutes on 2 cores.
         boolean exited = process.waitFor(3, TimeUnit.HOURS);
         if (!exited) {
             process.destroyForcibly();
