@@ -42,7 +42,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         memory.put(Ring.payloadOffset(moved), memory, base, length);
         long old = handle;
         reset(moved);
-        ring.release(old);
+        allocator.release(old);
     }
 
     /**

@@ -222,7 +222,7 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
      */
     @Override
     public final void close() {
-        allocator.ring().release(handOver());
+        allocator.release(handOver());
     }
 
     @Override

@@ -484,11 +484,7 @@ public final class Ring {
     }
 
     private long heldGuard(long handle) {
-        int index = indexOf(handle);
-        if (index < 0 || index >= tail || stateIs(FREED)) {
-            throw released(handle);
-        }
-        long g = laGuard(index);
+        long g = laGuard(checkedIndex(handle));
         if (!isLocked(g) || stampOf(g) != stampOfHandle(handle)) {
             throw released(handle);
         }
@@ -504,11 +500,8 @@ public final class Ring {
      *                               release); the ring is unchanged
      */
     public void release(long handle) {
-        final int index = indexOf(handle);
+        final int index = checkedIndex(handle);
         final int stamp = stampOfHandle(handle);
-        if (index < 0 || index >= tail || stateIs(FREED)) {
-            throw released(handle);
-        }
         long g;
         do {
             g = lvGuard(index);
@@ -519,6 +512,32 @@ public final class Ring {
         if (stateIs(RETIRED)) {
             freeIfEmpty();
         }
+    }
+
+    /**
+     * {@link #release(long)} for the owner thread: the same checks, then a store-release instead of a
+     * CAS. A held guard is written only by the owner (growth, shrink) and by the region's releaser; here
+     * both are the calling thread, so no atomic read-modify-write is needed. (A racing double release
+     * from another thread, itself a bug, may then go unreported; it cannot corrupt the ring, as both
+     * write the same unlocked word and the owner cannot reuse the region while it is in this method.)
+     *
+     * @throws IllegalStateException as {@link #release(long)}
+     */
+    public void releaseOnOwner(long handle) {
+        srGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
+        if (stateIs(RETIRED)) {
+            // The retire / last-release handshake needs the store ordered before the walk's loads.
+            VarHandle.fullFence();
+            freeIfEmpty();
+        }
+    }
+
+    private int checkedIndex(long handle) {
+        int index = indexOf(handle);
+        if (index < 0 || index >= tail || stateIs(FREED)) {
+            throw released(handle);
+        }
+        return index;
     }
 
     private static IllegalStateException released(long handle) {

@@ -136,6 +136,15 @@ public final class RingAllocator {
                 + current.getName() + "' may not allocate from it, grow its buffers or close it");
     }
 
+    /** Releases a region: a store on the owner thread, a CAS on any other. */
+    void release(long handle) {
+        if (owner == Thread.currentThread()) {
+            ring.releaseOnOwner(handle);
+        } else {
+            ring.release(handle);
+        }
+    }
+
     RingFullException full(int size) {
         return new RingFullException("ring of " + ring.capacity() + " bytes has no free run of " + size
                 + " bytes right now");

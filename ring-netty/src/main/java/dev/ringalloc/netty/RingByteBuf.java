@@ -160,7 +160,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
         if (fallbackMemory != null) {
             fallbackMemory.release();
         } else {
-            threadRing.ring.release(handle);
+            threadRing.release(handle);
         }
     }
 
@@ -241,7 +241,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
         if (oldFallback != null) {
             oldFallback.release();
         } else {
-            oldRing.ring.release(oldHandle);
+            oldRing.release(oldHandle);
         }
     }
 

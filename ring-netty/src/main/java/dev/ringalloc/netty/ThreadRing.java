@@ -35,6 +35,15 @@ final class ThreadRing {
         this.pool = new RingByteBufPool(owner, newBuffer);
     }
 
+    /** Releases a region of this ring: a store on the owner thread, a CAS on any other. */
+    void release(long handle) {
+        if (owner == Thread.currentThread()) {
+            ring.releaseOnOwner(handle);
+        } else {
+            ring.release(handle);
+        }
+    }
+
     /**
      * True when the calling thread may change this ring's structure: it is the owner and the ring is not
      * retired. A ring is retired only by its owner ({@code FastThreadLocal.onRemoval}) or after its owner
