@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rows of docs/bad-input.md that {@link BadInputTest} does not already prove: construction
+ * The rows of the README's bad-input table that {@link BadInputTest} does not already prove: construction
  * arguments, out-of-range reads and writes, owner-only operations from another thread, use of a closed
  * ring, garbage handles. Each ends by proving the ring intact (nothing held, the whole ring allocatable).
  */
