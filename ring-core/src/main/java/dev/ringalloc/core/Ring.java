@@ -55,7 +55,8 @@ import java.nio.ByteOrder;
  * thread did to the payload happens-before the owner reuses those bytes. A CAS that finds the guard
  * unlocked or carrying another stamp is a double or stale release: it throws and changes nothing.
  * Only the owner changes the structure (split, merge, {@code head}); other threads only clear lock
- * bits.
+ * bits. A held guard is written by nobody but the owner and the region's releaser, so when the
+ * releaser is the owner ({@link #releaseOnOwner}) the same check is followed by a plain store-release.
  *
  * <h2>Accounting</h2>
  * The release path does nothing but its CAS, so the owner learns of a release only when its walk
