@@ -43,6 +43,9 @@ import java.nio.ByteOrder;
  * bytes rather than jamming the ring. Reaching the tail restarts accumulation at word 0, because a
  * buffer is always contiguous. The walk gives up after one full lap (or after {@code maxVisits}
  * regions, for bounded latency) and returns {@link #NO_REGION}.
+ * One exception to starting at {@code head}: if the newest region ({@code last}, the one just before
+ * {@code head}) has been released already, as in allocate-release-allocate, the walk starts there, so
+ * the bytes just freed, still in cache, are reused instead of the next and coldest part of the ring.
  *
  * <h2>Growth and shrink (owner thread only)</h2>
  * A held region grows in place by absorbing the free regions that follow it (typically the newest
@@ -219,6 +222,8 @@ public final class Ring {
 
     // Owner-only walk state: plain fields, never read by other threads.
     private int head;
+    /** Guard of the newest allocation (its next is head), or -1 once a merge or growth absorbed it. */
+    private int last = -1;
     private int nextStamp = 1;
     private long occupied;
 
@@ -288,7 +293,7 @@ public final class Ring {
      */
     public long tryAllocate(int bytes) {
         final int words = wordsFor(bytes);
-        final int start = head;
+        final int start = last >= 0 && !isLocked(laGuard(last)) ? last : head;
         int cur = start;
         int run = -1; // guard index where the current run of free regions starts, or -1
         int visits = 0;
@@ -328,6 +333,9 @@ public final class Ring {
                     if (cur == head) {
                         head = run;
                     }
+                    if (cur == last) {
+                        last = -1;
+                    }
                 }
                 if (next - run - 1 >= words) {
                     return take(run, next, words, skipped);
@@ -353,6 +361,7 @@ public final class Ring {
         int stamp = nextStamp;
         nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
         srGuard(run, guard(true, stamp, end));
+        last = run;
         head = end == tail ? 0 : end;
         occupy((long) (end - run - 1) << 3);
         count(ALLOCATIONS, 1);
@@ -444,6 +453,9 @@ public final class Ring {
             }
             if (head >= end && head < cur) {
                 head = newEnd == tail ? 0 : newEnd;
+            }
+            if (last >= end && last < cur) {
+                last = -1;
             }
             occupy((long) (newEnd - end) << 3);
             count(GROWTHS_IN_PLACE, 1);

@@ -90,9 +90,10 @@ class RingTest {
 
     @Test
     void aHeldRegionIsSkippedNotAJam() {
-        long a = ring.tryAllocate(64);
-        long longLived = ring.tryAllocate(64);
-        long c = ring.tryAllocate(MAX - 2 * 72);
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long longLived = ring.tryAllocate(64);      // guards 9..18
+        long c = ring.tryAllocate(400);             // guards 18..69
+        long newest = ring.tryAllocate(456);        // guards 69..127: head wraps to 0, and this stays held
         ring.release(a);
         ring.release(c);
 
@@ -101,11 +102,25 @@ class RingTest {
         assertThat(guardOf(behind)).isEqualTo(18);
         assertThat(ring.stats().regionsSkipped()).isEqualTo(1);
         // And the space in front of the held region is still used once the walk comes round.
-        long rest = ring.tryAllocate(456);
-        assertThat(guardOf(rest)).isEqualTo(69);
         long before = ring.tryAllocate(64);
         assertThat(guardOf(before)).isZero();
         ring.release(longLived);
+        ring.release(newest);
+    }
+
+    @Test
+    void theNewestRegionIsReusedFirstOnceReleased() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18, the newest
+        ring.release(b);
+        long c = ring.tryAllocate(100);             // starts at b (its bytes are the warmest), merges forward
+        assertThat(guardOf(c)).isEqualTo(9);
+        ring.release(a);
+        long d = ring.tryAllocate(64);              // the newest (c) is held: the walk starts at head
+        assertThat(guardOf(d)).isEqualTo(9 + 14);
+        ring.release(c);
+        ring.release(d);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
     }
 
     @Test
