@@ -44,8 +44,10 @@ import java.nio.ByteOrder;
  * buffer is always contiguous. The walk gives up after one full lap (or after {@code maxVisits}
  * regions, for bounded latency) and returns {@link #NO_REGION}.
  * One exception to starting at {@code head}: if the newest region ({@code last}, the one just before
- * {@code head}) has been released already, as in allocate-release-allocate, the walk starts there, so
- * the bytes just freed, still in cache, are reused instead of the next and coldest part of the ring.
+ * {@code head}) has already been released by the owner itself, as in allocate-release-allocate on one
+ * thread, the walk starts there, so the bytes just freed, still in the owner's cache, are reused instead
+ * of the next and coldest part of the ring. Not when another thread released it: its cache lines are
+ * then in that thread's cache, and handing them straight back would make them bounce between the two.
  *
  * <h2>Growth and shrink (owner thread only)</h2>
  * A held region grows in place by absorbing the free regions that follow it (typically the newest
@@ -224,6 +226,8 @@ public final class Ring {
     private int head;
     /** Guard of the newest allocation (its next is head), or -1 once a merge or growth absorbed it. */
     private int last = -1;
+    /** Guard the owner released last through {@link #releaseOnOwner}; -1 if none since. */
+    private int releasedOnOwner = -1;
     private int nextStamp = 1;
     private long occupied;
 
@@ -293,7 +297,7 @@ public final class Ring {
      */
     public long tryAllocate(int bytes) {
         final int words = wordsFor(bytes);
-        final int start = last >= 0 && !isLocked(laGuard(last)) ? last : head;
+        final int start = last >= 0 && last == releasedOnOwner && !isLocked(laGuard(last)) ? last : head;
         int cur = start;
         int run = -1; // guard index where the current run of free regions starts, or -1
         int visits = 0;
@@ -538,6 +542,7 @@ public final class Ring {
      */
     public void releaseOnOwner(long handle) {
         srGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
+        releasedOnOwner = indexOf(handle);
         if (stateIs(RETIRED)) {
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();

@@ -112,7 +112,7 @@ class RingTest {
     void theNewestRegionIsReusedFirstOnceReleased() {
         long a = ring.tryAllocate(64);              // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
-        ring.release(b);
+        ring.releaseOnOwner(b);
         long c = ring.tryAllocate(100);             // starts at b (its bytes are the warmest), merges forward
         assertThat(guardOf(c)).isEqualTo(9);
         ring.release(a);
@@ -121,6 +121,15 @@ class RingTest {
         ring.release(c);
         ring.release(d);
         assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void theNewestRegionReleasedByAnotherThreadIsNotReusedFirst() {
+        ring.tryAllocate(64);                       // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18, the newest
+        ring.release(b);                            // the release path of other threads
+        long c = ring.tryAllocate(64);              // its cache lines are elsewhere: the walk starts at head
+        assertThat(guardOf(c)).isEqualTo(18);
     }
 
     @Test
