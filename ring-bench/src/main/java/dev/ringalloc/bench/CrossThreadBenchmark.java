@@ -3,23 +3,17 @@ package dev.ringalloc.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Control;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark 2 — cross-thread release: one thread allocates and writes, another releases.
@@ -37,14 +31,12 @@ import java.util.concurrent.TimeUnit;
  * up to 3×): the comparison reports the median of at least five forks.
  */
 @State(Scope.Group)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+// Five forks for the median a two-core hand-off needs. JMH takes an annotation whole, so this @Fork
+// restates EventLoopBenchmark's JVM arguments.
 @Fork(value = 5, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
         "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
         "-Dio.netty.leakDetection.level=disabled"})
-public class CrossThreadBenchmark {
+public class CrossThreadBenchmark extends EventLoopBenchmark {
 
     /** Busy-wait rounds before a waiting side starts yielding its core. */
     static final int SPINS_BEFORE_YIELD = 100;

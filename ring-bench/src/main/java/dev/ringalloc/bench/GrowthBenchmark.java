@@ -3,21 +3,14 @@ package dev.ringalloc.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark 3 — growth: a buffer allocated at Netty's default initial capacity (256 bytes) and written
@@ -29,15 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Otherwise like {@link ShortLivedBenchmark}: {@code window} buffers in flight, oldest released first.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
-        "-Dio.netty.leakDetection.level=disabled"})
-public class GrowthBenchmark {
+public class GrowthBenchmark extends EventLoopBenchmark {
     /** Bytes per write call. */
     public static final int CHUNK = 128;
 
@@ -55,51 +41,36 @@ public class GrowthBenchmark {
 
     private NettyAllocator kind;
     private ByteBufAllocator alloc;
-    private ByteBuf[] inFlight;
-    private int mask;
-    private int next;
+    private Window inFlight;
     private byte[] payload;
 
     /** Builds the allocator and the payload. */
     @Setup(Level.Trial)
     public void setUp() {
-        if (Integer.bitCount(window) != 1) {
-            throw new IllegalArgumentException("window must be a power of two, got " + window);
-        }
+        inFlight = new Window(window);
         FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
         // Growth by doubling can hold up to twice the final size for a moment.
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) window * Math.max(256, 2 * size)));
-        inFlight = new ByteBuf[window];
-        mask = window - 1;
         payload = Payloads.bytes(size);
     }
 
     /** Release the oldest, allocate at the default capacity, write {@code size} bytes in chunks. */
     @Benchmark
     public void allocateGrowRelease() {
-        int slot = next++ & mask;
-        ByteBuf oldest = inFlight[slot];
-        if (oldest != null) {
-            oldest.release();
-        }
+        inFlight.releaseOldest();
         ByteBuf buf = kind.buffer(alloc);
         byte[] src = payload;
         for (int at = 0; at < src.length; at += CHUNK) {
             buf.writeBytes(src, at, Math.min(CHUNK, src.length - at));
         }
-        inFlight[slot] = buf;
+        inFlight.add(buf);
     }
 
     /** Releases what is still in flight. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (int i = 0; i < inFlight.length; i++) {
-            if (inFlight[i] != null) {
-                inFlight[i].release();
-                inFlight[i] = null;
-            }
-        }
+        inFlight.releaseAll();
         RingWiring.checkServedByRings(alloc);
     }
 }

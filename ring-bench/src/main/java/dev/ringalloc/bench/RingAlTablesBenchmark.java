@@ -4,25 +4,18 @@ import dev.ringalloc.core.ExtendableBuffer;
 import dev.ringalloc.core.FixedBuffer;
 import dev.ringalloc.core.RingAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark 4 — RingAl's published tables, in Java: ring-core against the JVM's everyday buffers.
@@ -46,15 +39,8 @@ import java.util.concurrent.TimeUnit;
  * garbage per buffer: ring-core allocates one small buffer object per buffer (reported, not a target).
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
-        "-Dio.netty.leakDetection.level=disabled"})
-public class RingAlTablesBenchmark {
+public class RingAlTablesBenchmark extends EventLoopBenchmark {
     /** Capacity an extendable buffer starts with. */
     public static final int INITIAL = 64;
     /** Bytes per write call of the extendable kind. */

@@ -3,21 +3,14 @@ package dev.ringalloc.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark 1 — short-lived Netty buffers, the ring's home ground.
@@ -36,15 +29,8 @@ import java.util.concurrent.TimeUnit;
  * their thread caches and {@code Recycler} works, as on an event loop.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
-        "-Dio.netty.leakDetection.level=disabled"})
-public class ShortLivedBenchmark {
+public class ShortLivedBenchmark extends EventLoopBenchmark {
 
     /** Which allocator: see {@link NettyAllocator}. */
     @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap"})
@@ -60,47 +46,32 @@ public class ShortLivedBenchmark {
 
     private NettyAllocator kind;
     private ByteBufAllocator alloc;
-    private ByteBuf[] inFlight;
-    private int mask;
-    private int next;
+    private Window inFlight;
     private byte[] payload;
 
     /** Builds the allocator on the benchmark thread (the ring's owner) and the payload. */
     @Setup(Level.Trial)
     public void setUp() {
-        if (Integer.bitCount(window) != 1) {
-            throw new IllegalArgumentException("window must be a power of two, got " + window);
-        }
+        inFlight = new Window(window);
         FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) window * size));
-        inFlight = new ByteBuf[window];
-        mask = window - 1;
         payload = Payloads.bytes(size);
     }
 
     /** One buffer's life: see the class comment. Returns nothing: the buffer escapes into the window. */
     @Benchmark
     public void allocateWriteRelease() {
-        int slot = next++ & mask;
-        ByteBuf oldest = inFlight[slot];
-        if (oldest != null) {
-            oldest.release();
-        }
+        inFlight.releaseOldest();
         ByteBuf buf = kind.buffer(alloc, size);
         buf.writeBytes(payload);
-        inFlight[slot] = buf;
+        inFlight.add(buf);
     }
 
     /** Releases what is still in flight, so the next trial starts clean. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (int i = 0; i < inFlight.length; i++) {
-            if (inFlight[i] != null) {
-                inFlight[i].release();
-                inFlight[i] = null;
-            }
-        }
+        inFlight.releaseAll();
         RingWiring.checkServedByRings(alloc);
     }
 }
