@@ -261,14 +261,24 @@ public final class Ring {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Ring allocate(int capacity, int maxVisits) {
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException(
-                    "ring capacity " + capacity + " is outside [" + MIN_CAPACITY + ", " + MAX_CAPACITY + "]");
-        }
+        checkCapacity(capacity);
         if (maxVisits < 1) {
             throw new IllegalArgumentException("maxVisits must be at least 1, got " + maxVisits);
         }
         return new Ring((capacity + 7) & ~7, maxVisits);
+    }
+
+    /**
+     * Returns {@code capacity} if a ring can have it: {@value #MIN_CAPACITY} to {@link #MAX_CAPACITY} bytes.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static int checkCapacity(int capacity) {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException(
+                    "ring capacity " + capacity + " is outside [" + MIN_CAPACITY + ", " + MAX_CAPACITY + "]");
+        }
+        return capacity;
     }
 
     /** The ring's bytes. Use absolute access only: the buffer's position and limit are shared. */

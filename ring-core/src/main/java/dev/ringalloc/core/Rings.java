@@ -34,11 +34,7 @@ public final class Rings {
 
     /** Sets the capacity of rings created from now on. @throws IllegalArgumentException if out of range */
     public static void setDefaultCapacity(int capacity) {
-        if (capacity < Ring.MIN_CAPACITY || capacity > Ring.MAX_CAPACITY) {
-            throw new IllegalArgumentException(
-                    "ring capacity " + capacity + " is outside [" + Ring.MIN_CAPACITY + ", " + Ring.MAX_CAPACITY + "]");
-        }
-        defaultCapacity = capacity;
+        defaultCapacity = Ring.checkCapacity(capacity);
     }
 
     /** The capacity new thread rings get. */

@@ -482,11 +482,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
          * reserves this much direct memory.
          */
         public Builder ringCapacity(int bytes) {
-            if (bytes < Ring.MIN_CAPACITY || bytes > Ring.MAX_CAPACITY) {
-                throw new IllegalArgumentException("ringCapacity " + bytes + " is outside [" + Ring.MIN_CAPACITY
-                        + ", " + Ring.MAX_CAPACITY + "]");
-            }
-            this.ringCapacity = bytes;
+            this.ringCapacity = Ring.checkCapacity(bytes);
             return this;
         }
 
