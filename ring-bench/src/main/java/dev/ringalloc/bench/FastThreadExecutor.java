@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>JMH 1.37 instantiates it by reflection when the forked VM runs with
  * {@code -Djmh.executor=CUSTOM -Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor}; it needs the
- * public {@code (int maxThreads, String prefix)} constructor. Every benchmark's {@code @Fork} passes
+ * public {@code (int maxThreads, String prefix)} constructor. The {@code @Fork} of {@link EventLoopBenchmark} (and of CrossThreadBenchmark) passes
  * those two properties.
  */
 public final class FastThreadExecutor extends ThreadPoolExecutor {
