@@ -1,14 +1,17 @@
 package dev.ringalloc.netty;
 
 import dev.ringalloc.core.Ring;
-import io.netty.buffer.AbstractReferenceCountedByteBuf;
+import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.internal.PlatformDependent;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
@@ -33,9 +36,20 @@ import java.nio.channels.ScatteringByteChannel;
  * </ul>
  * A capacity decrease on the owner thread gives the unused end of the region back to the ring.
  *
+ * <h2>Reference count</h2>
+ * {@link #retain()}, {@link #release()} and {@link #refCnt()} behave as with Netty's buffers: a release that
+ * takes the count below zero, and any access or retain after the last release, throws
+ * {@link IllegalReferenceCountException}. One difference in cost, none in meaning for a correct program: a
+ * release that finds the count equal to its decrement does not need a compare-and-set. Whoever holds those
+ * references holds every reference there is, so no other thread may legally retain or release the buffer at
+ * that moment; the count is set to 0 with a store-release (an atomic decrement is used whenever other
+ * references exist). What this gives up is Netty's detection of one kind of bug: two threads releasing the
+ * <em>same</em> reference at the same instant may both succeed instead of one of them throwing. A double
+ * release in sequence is always detected.
+ *
  * <h2>Release</h2>
- * The last {@link #release()} may run on any thread: it releases the region (one compare-and-set on the ring,
- * see {@link Ring#release(long)}) and recycles this object.
+ * The last {@link #release()} may run on any thread: it releases the region (a store-release on the ring's
+ * owner thread, one compare-and-set on any other, see {@link Ring#release(long)}) and recycles this object.
  *
  * <h2>Access</h2>
  * Two implementations share everything but the primitive accessors: one reads and writes through the memory
@@ -47,11 +61,22 @@ import java.nio.channels.ScatteringByteChannel;
  * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
  * the thread that allocates the buffer or changes its capacity, and read by whichever thread uses or releases
  * it afterwards; that thread must have received the buffer through a hand-off that orders memory (a channel
- * write, a task queue, a concurrent collection), which Netty's own event loops always provide. The reference
- * count is atomic (it is {@link AbstractReferenceCountedByteBuf}'s), so the thread that performs the last
- * release sees every field written before any earlier {@code release()} of another thread.
+ * write, a task queue, a concurrent collection), which Netty's own event loops always provide. Every change
+ * of the reference count by another thread is a volatile read-modify-write, and the last release reads the
+ * count with acquire, so the thread that performs the last release sees every field written before any
+ * earlier {@code release()} of another thread.
  */
-public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
+public abstract class RingByteBuf extends AbstractByteBuf {
+
+    private static final VarHandle REF_CNT;
+
+    static {
+        try {
+            REF_CNT = MethodHandles.lookup().findVarHandle(RingByteBuf.class, "refCnt", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private static final int STREAM_CHUNK = 8192;
 
@@ -84,6 +109,14 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
     /** Duplicate of {@link #memory} behind {@link #internalNioBuffer(int, int)}; kept across recycling. */
     private ByteBuffer tmpNioBuf;
 
+    /**
+     * The reference count; 0 once released. Written with store-release by {@link #init} (before the buffer is
+     * published) and by a last release that holds every reference; otherwise by compare-and-set, from any
+     * thread holding a reference. Read with load-acquire ({@code laRefCnt}).
+     */
+    @SuppressWarnings("unused")
+    private volatile int refCnt;
+
     RingByteBuf(RingByteBufPool home) {
         super(0);
         this.home = home;
@@ -96,7 +129,7 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
         useRegion(ring, regionHandle);
         this.length = capacity;
         maxCapacity(maxCapacity);
-        resetRefCnt();
+        soRefCnt(1);
         clear();
         markReaderIndex();
         markWriterIndex();
@@ -136,24 +169,113 @@ public abstract class RingByteBuf extends AbstractReferenceCountedByteBuf {
 
     // ---- reference counting ---------------------------------------------------------------------------
 
+    private int laRefCnt() {
+        return (int) REF_CNT.getAcquire(this);
+    }
+
+    private void soRefCnt(int value) {
+        REF_CNT.setRelease(this, value);
+    }
+
+    private boolean casRefCnt(int expected, int update) {
+        return REF_CNT.compareAndSet(this, expected, update);
+    }
+
     @Override
-    protected final void deallocate() {
-        final ThreadRing ring = threadRing;
-        try {
-            freeMemory();
-        } finally {
-            if (ring == null || ring.ring.isRetired()) {
-                // Keep no fallback chunk and no retired ring's memory reachable from the recycler; a live
-                // ring's view stays, so that the next allocation from it reuses tmpNioBuf.
-                memory = null;
-                tmpNioBuf = null;
-            }
-            allocator = null;
-            threadRing = null;
-            fallbackMemory = null;
-            handle = Ring.NO_REGION;
-            home.recycle(this);
+    public final int refCnt() {
+        return laRefCnt();
+    }
+
+    @Override
+    public final ByteBuf retain() {
+        return retain0(1);
+    }
+
+    @Override
+    public final ByteBuf retain(int increment) {
+        if (increment <= 0) {
+            throw new IllegalArgumentException("increment: " + increment + " (expected: > 0)");
         }
+        return retain0(increment);
+    }
+
+    private ByteBuf retain0(int increment) {
+        while (true) {
+            int count = laRefCnt();
+            if (count == 0 || count + increment <= 0) { // released, or overflow
+                throw new IllegalReferenceCountException(count, increment);
+            }
+            if (casRefCnt(count, count + increment)) {
+                return this;
+            }
+        }
+    }
+
+    @Override
+    public final ByteBuf touch() {
+        return this;
+    }
+
+    @Override
+    public final ByteBuf touch(Object hint) {
+        return this;
+    }
+
+    @Override
+    public final boolean release() {
+        return release0(1);
+    }
+
+    @Override
+    public final boolean release(int decrement) {
+        if (decrement <= 0) {
+            throw new IllegalArgumentException("decrement: " + decrement + " (expected: > 0)");
+        }
+        return release0(decrement);
+    }
+
+    private boolean release0(int decrement) {
+        int count = laRefCnt();
+        if (count == decrement) {
+            // The caller holds every reference (see "Reference count" above): nobody can race this store.
+            soRefCnt(0);
+            deallocate();
+            return true;
+        }
+        while (true) {
+            if (count < decrement) {
+                throw new IllegalReferenceCountException(count, -decrement);
+            }
+            if (casRefCnt(count, count - decrement)) {
+                if (count == decrement) {
+                    deallocate();
+                    return true;
+                }
+                return false;
+            }
+            count = laRefCnt();
+        }
+    }
+
+    /**
+     * Gives the memory back, then recycles this object. If giving the memory back throws (a stale region: a
+     * bug elsewhere), the object is not recycled: it is left to the garbage collector rather than risk its
+     * being handed out twice.
+     */
+    private void deallocate() {
+        final ThreadRing ring = threadRing;
+        freeMemory();
+        if (ring == null || ring.ring.isRetired()) {
+            // Keep no fallback chunk and no retired ring's memory reachable from the pool; a live ring's view
+            // stays, so that the next allocation from it reuses tmpNioBuf.
+            memory = null;
+            tmpNioBuf = null;
+        }
+        allocator = null;
+        threadRing = null;
+        fallbackMemory = null;
+        handle = Ring.NO_REGION;
+        home.recycle(this);
     }
 
     private void freeMemory() {

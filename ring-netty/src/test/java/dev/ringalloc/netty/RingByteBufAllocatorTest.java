@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -527,6 +531,59 @@ class RingByteBufAllocatorTest {
             ByteBuf next = alloc.directBuffer(8 << 10);
             assertThat(ringBuf(next)).isNotNull();
             next.release();
+            return null;
+        });
+    }
+
+    /**
+     * Two threads, the ring's owner and another, each hold half of a buffer's references and release them
+     * all at the same time: the count must end at exactly 0 with exactly one release reporting the last,
+     * nothing may throw, every region goes back once, and no buffer object is recycled twice (it would then
+     * be handed out to two allocations at once). Fails if a release that is not the last were not an atomic
+     * read-modify-write: lost decrements leave the count above 0.
+     */
+    @Test
+    void sharedReferencesReleasedAtOnceFreeTheBufferExactlyOnce() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        final int buffers = 200;
+        final int referencesEach = 5_000;
+        onFastThread(() -> {
+            for (int n = 0; n < buffers; n++) {
+                ByteBuf buf = alloc.directBuffer(64).retain(2 * referencesEach - 1);
+                CyclicBarrier start = new CyclicBarrier(2);
+                AtomicLong otherLast = new AtomicLong();
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread other = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < referencesEach; i++) {
+                            if (buf.release()) {
+                                otherLast.incrementAndGet();
+                            }
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                }, "second-holder");
+                other.start();
+                start.await();
+                long ownerLast = 0;
+                for (int i = 0; i < referencesEach; i++) {
+                    if (buf.release()) {
+                        ownerLast++;
+                    }
+                }
+                other.join();
+                assertThat(failure.get()).isNull();
+                assertThat(ownerLast + otherLast.get()).as("last releases of buffer " + n).isOne();
+                assertThat(buf.refCnt()).isZero();
+                assertThat(alloc.metric().bytesInUse()).isZero();
+            }
+            Set<ByteBuf> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < 2 * buffers; i++) {
+                assertThat(live.add(alloc.directBuffer(64))).as("buffer object handed out twice").isTrue();
+            }
+            live.forEach(ByteBuf::release);
             return null;
         });
     }

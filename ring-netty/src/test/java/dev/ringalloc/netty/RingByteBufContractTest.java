@@ -864,6 +864,16 @@ abstract class RingByteBufContractTest {
     }
 
     @Test
+    void retainPastIntegerMaxValueThrowsAndKeepsTheCount() {
+        buffer.retain(Integer.MAX_VALUE - 1);
+        assertThat(buffer.refCnt()).isEqualTo(Integer.MAX_VALUE);
+        assertThatThrownBy(buffer::retain).isInstanceOf(IllegalReferenceCountException.class);
+        assertThat(buffer.refCnt()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(buffer.release(Integer.MAX_VALUE)).isTrue();
+        buffer = null;
+    }
+
+    @Test
     void useAfterReleaseThrows() {
         buffer.release();
         List<Access> uses = List.of(
