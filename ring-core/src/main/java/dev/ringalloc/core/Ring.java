@@ -136,27 +136,51 @@ public final class Ring {
     }
 
     // ---- guard word access: guards are longs in the ring's own memory ----------------------------
+    //
+    // By address through Unsafe where DirectMemory allows it (one load or store: this is most of what an
+    // allocation does), else through a ByteBuffer view VarHandle (the same orderings, plus the buffer's own
+    // bounds and state checks). The static final choice folds away when compiled. Every index passed here
+    // is in [0, tail]: handles are range-checked (checkedIndex), and the walks only follow `next` values that
+    // this class wrote and checks them (checkedNext), so a guard overwritten through memory() is reported
+    // instead of sending an address outside the ring.
+
+    private static final sun.misc.Unsafe UNSAFE = DirectMemory.UNSAFE_ACCESS;
 
     private static final VarHandle WORD =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    private long wordAddress(int index) {
+        return address + ((long) index << 3);
+    }
+
     /** Load-acquire of a guard: pairs with the releasing CAS, so the releaser's payload writes are visible. */
     private long laGuard(int index) {
-        return (long) WORD.getAcquire(memory, index << 3);
+        return UNSAFE != null ? UNSAFE.getLongVolatile(null, wordAddress(index))
+                : (long) WORD.getAcquire(memory, index << 3);
     }
 
     /** Load-volatile of a guard: for the retire / last-release handshake, which needs a total order. */
     private long lvGuard(int index) {
-        return (long) WORD.getVolatile(memory, index << 3);
+        return UNSAFE != null ? UNSAFE.getLongVolatile(null, wordAddress(index))
+                : (long) WORD.getVolatile(memory, index << 3);
     }
 
-    /** Store-release of a guard; owner only. Other threads reach a guard only through a handle published later. */
+    /**
+     * Store-release of a guard; owner only, or the releaser of a held guard on the owner thread. Other threads
+     * reach a guard only through a handle published later.
+     */
     private void srGuard(int index, long guard) {
-        WORD.setRelease(memory, index << 3, guard);
+        if (UNSAFE != null) {
+            UNSAFE.putOrderedLong(null, wordAddress(index), guard);
+        } else {
+            WORD.setRelease(memory, index << 3, guard);
+        }
     }
 
+    /** Volatile compare-and-set of a guard: release from any thread, and growth or shrink on the owner. */
     private boolean casGuard(int index, long expected, long update) {
-        return WORD.compareAndSet(memory, index << 3, expected, update);
+        return UNSAFE != null ? UNSAFE.compareAndSwapLong(null, wordAddress(index), expected, update)
+                : WORD.compareAndSet(memory, index << 3, expected, update);
     }
 
     // ---- state ---------------------------------------------------------------------------------
@@ -196,6 +220,8 @@ public final class Ring {
     private final ByteBuffer allocation;
     /** The 64-byte aligned view holding guards and payloads; shared read/write through absolute access only. */
     private final ByteBuffer memory;
+    /** Native address of {@link #memory}'s byte 0; 0 when guards are accessed through the VarHandle. */
+    private final long address;
     private final int capacity;
     /** Word index of the permanent tail guard. */
     private final int tail;
@@ -245,6 +271,7 @@ public final class Ring {
         // Not alignedSlice(64): it also rounds the end down, and capacity need only be a multiple of 8.
         int shift = (64 - allocation.alignmentOffset(0, 64)) & 63;
         this.memory = allocation.slice(shift, capacity);
+        this.address = UNSAFE != null ? DirectMemory.address(memory) : 0L;
         this.tail = (capacity >>> 3) - 1;
         this.maxVisits = maxVisits;
         srGuard(0, guard(false, 0, tail));
@@ -332,7 +359,7 @@ public final class Ring {
                     break;
                 }
                 long g = laGuard(cur);
-                int next = nextOf(g);
+                int next = checkedNext(g, cur);
                 if (isLocked(g)) {
                     skipped++;
                     run = -1;
@@ -433,7 +460,7 @@ public final class Ring {
         final int index = indexOf(handle);
         final int words = wordsFor(bytes);
         long g = heldGuard(handle);
-        final int end = nextOf(g);
+        final int end = checkedNext(g, index);
         if (end - index - 1 >= words) {
             return true;
         }
@@ -443,7 +470,7 @@ public final class Ring {
             if (isLocked(n)) {
                 return false;
             }
-            cur = nextOf(n);
+            cur = checkedNext(n, cur);
         }
         if (cur - index - 1 < words) {
             return false;
@@ -489,7 +516,7 @@ public final class Ring {
     public int shrink(long handle, int bytes) {
         final int index = indexOf(handle);
         long g = heldGuard(handle);
-        final int end = nextOf(g);
+        final int end = checkedNext(g, index);
         final int newEnd = index + 1 + Math.max(1, wordsFor(bytes));
         if (end - newEnd < MIN_SPLIT_WORDS) {
             return (end - index - 1) << 3;
@@ -508,6 +535,20 @@ public final class Ring {
         } finally {
             endStructureChange();
         }
+    }
+
+    /**
+     * The {@code next} of guard {@code g} at word {@code index}, which this class only ever writes pointing
+     * forward and at most to the tail. Anything else means the guard was overwritten through
+     * {@link #memory()}: reported here, before it could become an address outside the ring.
+     */
+    private int checkedNext(long g, int index) {
+        int next = nextOf(g);
+        if (next <= index || next > tail) {
+            throw new IllegalStateException("ring corrupted: the guard at word " + index + " points to word "
+                    + next + " (the ring's guards were overwritten through memory())");
+        }
+        return next;
     }
 
     private long heldGuard(long handle) {
@@ -616,7 +657,7 @@ public final class Ring {
                 if (isLocked(g)) {
                     return;
                 }
-                cur = nextOf(g);
+                cur = checkedNext(g, cur);
             }
             STATE.compareAndSet(this, RETIRED, FREED);
         } finally {

@@ -36,6 +36,19 @@ class RingTest {
     }
 
     @Test
+    void aGuardOverwrittenThroughMemoryIsReportedNotFollowed() {
+        long a = ring.tryAllocate(64);              // guards 0..9, free 9..127
+        ring.release(a);
+        // A guard pointing backwards, and one pointing beyond the tail: either would send the walk outside
+        // the ring (with address access: outside the memory) if it were followed.
+        for (long junk : new long[] {3L, 1L << 20}) {
+            ring.memory().putLong(9 * 8, junk);
+            assertThatThrownBy(() -> ring.tryAllocate(200)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ring corrupted");
+        }
+    }
+
+    @Test
     void splitLeavesTheRestFreeAndRoundsUpToWords() {
         long a = ring.tryAllocate(61);
         long b = ring.tryAllocate(64);
