@@ -43,11 +43,16 @@ import java.nio.ByteOrder;
  * bytes rather than jamming the ring. Reaching the tail restarts accumulation at word 0, because a
  * buffer is always contiguous. The walk gives up after one full lap (or after {@code maxVisits}
  * regions, for bounded latency) and returns {@link #NO_REGION}.
- * One exception to starting at {@code head}: if the newest region ({@code last}, the one just before
- * {@code head}) has already been released by the owner itself, as in allocate-release-allocate on one
- * thread, the walk starts there, so the bytes just freed, still in the owner's cache, are reused instead
- * of the next and coldest part of the ring. Not when another thread released it: its cache lines are
- * then in that thread's cache, and handing them straight back would make them bounce between the two.
+ * <p>One exception to starting at {@code head}: the region the owner itself released most recently
+ * ({@code releasedOnOwner}) is tried first, so that bytes just freed, still in the owner's cache, are
+ * reused instead of the next and coldest part of the ring. On allocate-release-allocate (the newest region,
+ * {@code last}, released) the walk simply starts at {@code last}. On release-oldest-then-allocate, the
+ * life of per-message buffers with several in flight, the oldest region is handed out again if it alone
+ * is large enough, and {@code head} stays where it is: the ring then cycles through about as many bytes
+ * as are in flight rather than through all its memory. This costs one guard read; if the region does not
+ * fit, the walk from {@code head} runs as usual. Not when another thread released the region: its cache
+ * lines are then in that thread's cache, and handing them straight back would make them bounce between
+ * the two. A recorded release is used by the next allocation or forgotten by it.
  *
  * <h2>Growth and shrink (owner thread only)</h2>
  * A held region grows in place by absorbing the free regions that follow it (typically the newest
@@ -252,7 +257,10 @@ public final class Ring {
     private int head;
     /** Guard of the newest allocation (its next is head), or -1 once a merge or growth absorbed it. */
     private int last = -1;
-    /** Guard the owner released last through {@link #releaseOnOwner}; -1 if none since. */
+    /**
+     * Guard the owner released last through {@link #releaseOnOwner}, for the next allocation to try first;
+     * -1 once that allocation ran, or if growth absorbed the guard.
+     */
     private int releasedOnOwner = -1;
     private int nextStamp = 1;
     private long occupied;
@@ -334,7 +342,15 @@ public final class Ring {
      */
     public long tryAllocate(int bytes) {
         final int words = wordsFor(bytes);
-        final int start = last >= 0 && last == releasedOnOwner && !isLocked(laGuard(last)) ? last : head;
+        final int reuse = releasedOnOwner;
+        releasedOnOwner = -1;
+        if (reuse >= 0 && reuse != last) {
+            long handle = tryReuse(reuse, words);
+            if (handle != NO_REGION) {
+                return handle;
+            }
+        }
+        final int start = reuse >= 0 && reuse == last && !isLocked(laGuard(last)) ? last : head;
         int cur = start;
         int run = -1; // guard index where the current run of free regions starts, or -1
         int visits = 0;
@@ -379,7 +395,7 @@ public final class Ring {
                     }
                 }
                 if (next - run - 1 >= words) {
-                    return take(run, next, words, skipped);
+                    return take(run, next, words, skipped, true);
                 }
                 cur = next;
             }
@@ -391,8 +407,33 @@ public final class Ring {
         }
     }
 
-    /** Hands out the free run [run, next) for {@code words} words: split, lock, advance head. */
-    private long take(int run, int next, int words, long skipped) {
+    /**
+     * Hands out region {@code index}, which the owner released last, if it is still free and holds
+     * {@code words} alone; {@code head} moves only if the region is the head region itself.
+     */
+    private long tryReuse(int index, int words) {
+        long g = laGuard(index);
+        if (isLocked(g)) {
+            return NO_REGION;
+        }
+        int next = checkedNext(g, index);
+        if (next - index - 1 < words) {
+            return NO_REGION;
+        }
+        beginStructureChange();
+        try {
+            reclaim(g, index);
+            return take(index, next, words, 0, index == head);
+        } finally {
+            endStructureChange();
+        }
+    }
+
+    /**
+     * Hands out the free run [run, next) for {@code words} words: split, lock, and, when the run is where
+     * the walk from {@code head} found it, advance {@code head} behind it.
+     */
+    private long take(int run, int next, int words, long skipped, boolean advanceHead) {
         int end = run + 1 + words;
         if (next - end >= MIN_SPLIT_WORDS) {
             srGuard(end, guard(false, 0, next));
@@ -402,8 +443,10 @@ public final class Ring {
         int stamp = nextStamp;
         nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
         srGuard(run, guard(true, stamp, end));
-        last = run;
-        head = end == tail ? 0 : end;
+        if (advanceHead) {
+            last = run;
+            head = end == tail ? 0 : end;
+        }
         occupy((long) (end - run - 1) << 3);
         count(ALLOCATIONS, 1);
         count(REGIONS_SKIPPED, skipped);
@@ -497,6 +540,9 @@ public final class Ring {
             }
             if (last >= end && last < cur) {
                 last = -1;
+            }
+            if (releasedOnOwner >= end && releasedOnOwner < cur) {
+                releasedOnOwner = -1; // absorbed: no longer a guard
             }
             occupy((long) (newEnd - end) << 3);
             count(GROWTHS_IN_PLACE, 1);

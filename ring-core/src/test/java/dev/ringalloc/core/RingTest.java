@@ -137,6 +137,41 @@ class RingTest {
     }
 
     @Test
+    void theOldestRegionReleasedOnTheOwnerIsReusedInPlaceIfItFits() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18
+        long c = ring.tryAllocate(64);              // guards 18..27, the newest; head is 27
+        ring.releaseOnOwner(a);                     // release-oldest-then-allocate, as with several in flight
+        long d = ring.tryAllocate(60);              // a's region alone holds it: handed out again
+        assertThat(guardOf(d)).isZero();
+        ring.releaseOnOwner(b);
+        long e = ring.tryAllocate(100);             // b's region is too small: the walk from head, which stayed
+        assertThat(guardOf(e)).isEqualTo(27);
+        long f = ring.tryAllocate(64);              // b's release was the previous allocation's to use
+        assertThat(guardOf(f)).isEqualTo(27 + 14);
+        assertThat(ring.stats().regionsSkipped()).isZero();
+        for (long h : new long[] {c, d, e, f}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().bytesInUse()).isZero();
+    }
+
+    @Test
+    void aReleasedRegionAbsorbedByGrowthIsNotReused() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18
+        long c = ring.tryAllocate(64);              // guards 18..27
+        ring.releaseOnOwner(b);
+        assertThat(ring.tryGrowInPlace(a, 136)).isTrue(); // absorbs b: word 9 is now a's payload
+        long d = ring.tryAllocate(64);
+        assertThat(guardOf(d)).isEqualTo(27);
+        ring.release(a);
+        ring.release(c);
+        ring.release(d);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
     void theNewestRegionReleasedByAnotherThreadIsNotReusedFirst() {
         ring.tryAllocate(64);                       // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
