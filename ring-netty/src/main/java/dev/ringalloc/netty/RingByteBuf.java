@@ -54,8 +54,9 @@ import java.nio.channels.ScatteringByteChannel;
  * <h2>Access</h2>
  * Two implementations share everything but the primitive accessors: one reads and writes through the memory
  * address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other
- * through {@link ByteBuffer} absolute access. Bulk transfers use {@link ByteBuffer} bulk operations (and a
- * direct memory copy between two buffers that both expose an address).
+ * through {@link ByteBuffer} absolute access. Bulk transfers use {@link ByteBuffer} bulk operations, except that
+ * the address implementation copies to and from byte arrays and other buffers with an address by a direct
+ * memory copy.
  *
  * <h2>Threads</h2>
  * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
@@ -455,7 +456,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.length);
-        memory.get(offset + index, dst, dstIndex, length);
+        if (hasMemoryAddress()) {
+            PlatformDependent.copyMemory(address + index, dst, dstIndex, length);
+        } else {
+            memory.get(offset + index, dst, dstIndex, length);
+        }
         return this;
     }
 
@@ -546,7 +551,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.length);
-        memory.put(offset + index, src, srcIndex, length);
+        if (hasMemoryAddress()) {
+            // One Unsafe copy; ByteBuffer.put would repeat the bounds and session checks done above.
+            PlatformDependent.copyMemory(src, srcIndex, address + index, length);
+        } else {
+            memory.put(offset + index, src, srcIndex, length);
+        }
         return this;
     }
 
