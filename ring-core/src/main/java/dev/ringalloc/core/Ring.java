@@ -135,6 +135,15 @@ public final class Ring {
         return (indexOf(handle) + 1) << 3;
     }
 
+    /**
+     * The payload bytes that a region handed out for a request of {@code bytes} (at least 1) holds at the
+     * least: the request rounded up to a multiple of 8. The region may hold more (a remainder too small to
+     * split off stays with it); {@link #capacity(long)} tells exactly, at the cost of reading its guard.
+     */
+    public static int regionBytes(int bytes) {
+        return wordsFor(bytes) << 3;
+    }
+
     /** Words needed to hold {@code bytes} (rounded up to 8 bytes). */
     private static int wordsFor(int bytes) {
         return (int) ((bytes + 7L) >>> 3);

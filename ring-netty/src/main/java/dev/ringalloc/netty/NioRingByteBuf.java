@@ -9,8 +9,8 @@ package dev.ringalloc.netty;
  */
 final class NioRingByteBuf extends RingByteBuf {
 
-    NioRingByteBuf(RingByteBufPool home) {
-        super(home);
+    NioRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
+        super(home, allocator);
     }
 
     @Override

@@ -83,14 +83,14 @@ public abstract class RingByteBuf extends AbstractByteBuf {
 
     /** The pool of the thread that created this object; it takes the object back at the last release. */
     private final RingByteBufPool home;
+    /** The allocator whose thread ring's pool this object belongs to: it hands out only this allocator's buffers. */
+    private final RingByteBufAllocator allocator;
 
     // Every field below is plain. Writers: the allocating thread (init, before the buffer is published), then
     // the thread holding the buffer (capacity changes), then the thread of the last release (deallocate). Each
     // hand-off between those threads is ordered by the application's publication of the buffer and by the
     // atomic reference count (see "Threads" above); nothing here is read by a thread without such an edge.
 
-    /** The allocator that handed this buffer out; null while the buffer sits in the recycler. */
-    RingByteBufAllocator allocator;
     /** The ring holding the memory, or null while the memory comes from the fallback allocator. */
     ThreadRing threadRing;
     /** The ring region's handle; meaningful only while {@link #threadRing} is not null. */
@@ -105,7 +105,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     long address;
     /** {@link #capacity()}. */
     int length;
-    /** Bytes the memory holds from {@link #offset} on: at least {@link #length}. */
+    /**
+     * Bytes the memory holds from {@link #offset} on, or fewer: at least {@link #length}. For a fresh ring
+     * region it is the request rounded up to 8 ({@link Ring#regionBytes}), which spares reading the guard
+     * again; growth in place finds any slack beyond it.
+     */
     int regionCapacity;
     /** Duplicate of {@link #memory} behind {@link #internalNioBuffer(int, int)}; kept across recycling. */
     private ByteBuffer tmpNioBuf;
@@ -118,16 +122,18 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @SuppressWarnings("unused")
     private volatile int refCnt;
 
-    RingByteBuf(RingByteBufPool home) {
+    RingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
         super(0);
         this.home = home;
+        this.allocator = allocator;
     }
 
-    /** Prepares a recycled (or new) instance to serve a fresh allocation of ring region {@code regionHandle}. */
-    final void init(RingByteBufAllocator allocator, ThreadRing ring, long regionHandle, int capacity,
-                    int maxCapacity) {
-        this.allocator = allocator;
-        useRegion(ring, regionHandle);
+    /**
+     * Prepares a recycled (or new) instance to serve a fresh allocation of ring region {@code regionHandle},
+     * allocated for {@code max(1, capacity)} bytes.
+     */
+    final void init(ThreadRing ring, long regionHandle, int capacity, int maxCapacity) {
+        useRegion(ring, regionHandle, Math.max(1, capacity));
         this.length = capacity;
         maxCapacity(maxCapacity);
         soRefCnt(1);
@@ -136,12 +142,19 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         markWriterIndex();
     }
 
-    private void useRegion(ThreadRing ring, long regionHandle) {
-        threadRing = ring;
+    // Reference fields are written only when they change: a recycled object is old, and each reference store
+    // into it costs a GC write barrier.
+
+    private void useRegion(ThreadRing ring, long regionHandle, int requested) {
+        if (threadRing != ring) {
+            threadRing = ring;
+        }
         handle = regionHandle;
-        fallbackMemory = null;
+        if (fallbackMemory != null) {
+            fallbackMemory = null;
+        }
         useMemory(ring.memory, Ring.payloadOffset(regionHandle), ring.address);
-        regionCapacity = ring.ring.capacity(regionHandle);
+        regionCapacity = Ring.regionBytes(requested);
     }
 
     private void useFallback(ByteBuf buffer, int capacity) {
@@ -272,9 +285,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             memory = null;
             tmpNioBuf = null;
         }
-        allocator = null;
-        threadRing = null;
-        fallbackMemory = null;
+        if (ring != null && ring.pool != home) {
+            threadRing = null; // another thread's ring (after a move): do not keep it reachable
+        }
+        if (fallbackMemory != null) {
+            fallbackMemory = null;
+        }
         handle = Ring.NO_REGION;
         home.recycle(this);
     }
@@ -355,7 +371,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         }
         if (region != Ring.NO_REGION) {
             target.memory.put(Ring.payloadOffset(region), oldMemory, oldOffset, bytes);
-            useRegion(target, region);
+            useRegion(target, region, newCapacity);
         } else {
             useFallback(alloc.fallbackMemory(newCapacity, reason), newCapacity);
             memory.put(0, oldMemory, oldOffset, bytes);

@@ -224,7 +224,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return fallBack(FallbackReason.RING_FULL).directBuffer(initialCapacity, maxCapacity);
         }
         RingByteBuf buf = ring.pool.get();
-        buf.init(this, ring, region, initialCapacity, maxCapacity);
+        buf.init(ring, region, initialCapacity, maxCapacity);
         return toLeakAwareBuffer(buf);
     }
 
@@ -268,7 +268,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return null;
         }
         ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(),
-                memoryAddressAccess ? UnsafeRingByteBuf::new : NioRingByteBuf::new);
+                memoryAddressAccess ? pool -> new UnsafeRingByteBuf(pool, this) : pool -> new NioRingByteBuf(pool, this));
         registry.add(new WeakReference<>(threadRing));
         return threadRing;
     }

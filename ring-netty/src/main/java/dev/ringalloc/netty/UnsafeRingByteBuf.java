@@ -12,8 +12,8 @@ final class UnsafeRingByteBuf extends RingByteBuf {
 
     private static final boolean NATIVE_BIG_ENDIAN = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER;
 
-    UnsafeRingByteBuf(RingByteBufPool home) {
-        super(home);
+    UnsafeRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
+        super(home, allocator);
     }
 
     @Override
