@@ -54,6 +54,13 @@ import java.nio.ByteOrder;
  * lines are then in that thread's cache, and handing them straight back would make them bounce between
  * the two. A recorded release is used by the next allocation or forgotten by it.
  *
+ * <p>Then, before walking from {@code head}, the first region of the ring (word 0) is tried: if it is free
+ * and large enough alone, it is handed out and {@code head} moves behind it. When other threads release
+ * the buffers (an event loop allocating, a worker releasing), the owner never gets a recorded release,
+ * and a walk from {@code head} alone would sweep the whole ring, so large buffers would be written into
+ * memory that has long left every cache. Going back to the start as soon as the start is free keeps the
+ * bytes in use near the start of the ring, about as many as are in flight. The cost is one guard read.
+ *
  * <h2>Growth and shrink (owner thread only)</h2>
  * A held region grows in place by absorbing the free regions that follow it (typically the newest
  * buffer, with {@code head} right behind it). Its guard stays locked and keeps its stamp; only
@@ -354,12 +361,19 @@ public final class Ring {
         final int reuse = releasedOnOwner;
         releasedOnOwner = -1;
         if (reuse >= 0 && reuse != last) {
-            long handle = tryReuse(reuse, words);
+            long handle = tryReuse(reuse, words, reuse == head);
             if (handle != NO_REGION) {
                 return handle;
             }
         }
-        final int start = reuse >= 0 && reuse == last && !isLocked(laGuard(last)) ? last : head;
+        final boolean fromLast = reuse >= 0 && reuse == last && !isLocked(laGuard(last));
+        if (!fromLast && head != 0) {
+            long handle = tryReuse(0, words, true);
+            if (handle != NO_REGION) {
+                return handle;
+            }
+        }
+        final int start = fromLast ? last : head;
         int cur = start;
         int run = -1; // guard index where the current run of free regions starts, or -1
         int visits = 0;
@@ -420,7 +434,7 @@ public final class Ring {
      * Hands out region {@code index}, which the owner released last, if it is still free and holds
      * {@code words} alone; {@code head} moves only if the region is the head region itself.
      */
-    private long tryReuse(int index, int words) {
+    private long tryReuse(int index, int words, boolean advanceHead) {
         long g = laGuard(index);
         if (isLocked(g)) {
             return NO_REGION;
@@ -432,7 +446,7 @@ public final class Ring {
         beginStructureChange();
         try {
             reclaim(g, index);
-            return take(index, next, words, 0, index == head);
+            return take(index, next, words, 0, advanceHead);
         } finally {
             endStructureChange();
         }

@@ -128,11 +128,14 @@ class RingTest {
         ring.releaseOnOwner(b);
         long c = ring.tryAllocate(100);             // starts at b (its bytes are the warmest), merges forward
         assertThat(guardOf(c)).isEqualTo(9);
-        ring.release(a);
         long d = ring.tryAllocate(64);              // the newest (c) is held: the walk starts at head
         assertThat(guardOf(d)).isEqualTo(9 + 14);
+        ring.release(a);                            // by another thread: the start of the ring is free
+        long e = ring.tryAllocate(64);              // the lowest region, free and large enough, before head
+        assertThat(guardOf(e)).isZero();
         ring.release(c);
         ring.release(d);
+        ring.release(e);
         assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
     }
 
