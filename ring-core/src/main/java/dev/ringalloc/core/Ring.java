@@ -88,7 +88,7 @@ import java.nio.ByteOrder;
  * is being closed). A retired ring frees its memory as soon as no region is held, whichever thread
  * notices first: {@code retire()} itself, or the release that unlocks the last region.
  */
-public final class Ring {
+public final class Ring extends RingOwnerPadding {
 
     /** Returned by {@link #tryAllocate(int)} when no region fits. Never a valid handle. */
     public static final long NO_REGION = -1L;
@@ -226,12 +226,12 @@ public final class Ring {
             STATE = lookup.findVarHandle(Ring.class, "state", int.class);
             WALKERS = lookup.findVarHandle(Ring.class, "walkers", int.class);
             MEMORY_RELEASED = lookup.findVarHandle(Ring.class, "memoryReleased", boolean.class);
-            STRUCTURE_VERSION = lookup.findVarHandle(Ring.class, "structureVersion", long.class);
-            ALLOCATIONS = lookup.findVarHandle(Ring.class, "allocations", long.class);
-            FAILURES = lookup.findVarHandle(Ring.class, "failures", long.class);
-            REGIONS_SKIPPED = lookup.findVarHandle(Ring.class, "regionsSkipped", long.class);
-            GROWTHS_IN_PLACE = lookup.findVarHandle(Ring.class, "growthsInPlace", long.class);
-            HIGH_WATER = lookup.findVarHandle(Ring.class, "highWater", long.class);
+            STRUCTURE_VERSION = lookup.findVarHandle(RingOwnerFields.class, "structureVersion", long.class);
+            ALLOCATIONS = lookup.findVarHandle(RingOwnerFields.class, "allocations", long.class);
+            FAILURES = lookup.findVarHandle(RingOwnerFields.class, "failures", long.class);
+            REGIONS_SKIPPED = lookup.findVarHandle(RingOwnerFields.class, "regionsSkipped", long.class);
+            GROWTHS_IN_PLACE = lookup.findVarHandle(RingOwnerFields.class, "growthsInPlace", long.class);
+            HIGH_WATER = lookup.findVarHandle(RingOwnerFields.class, "highWater", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -261,33 +261,7 @@ public final class Ring {
     @SuppressWarnings("unused")
     private volatile boolean memoryReleased;
 
-    /**
-     * Seqlock over the structure. Written by the owner only: odd (store-opaque, then a store-store
-     * fence) before it changes guards or {@code head}, even again (store-release) after. Read by
-     * {@link #stats()} with acquire.
-     */
-    @SuppressWarnings("unused")
-    private long structureVersion;
-
-    // Owner-only walk state: plain fields, never read by other threads.
-    private int head;
-    /** Guard of the newest allocation (its next is head), or -1 once a merge or growth absorbed it. */
-    private int last = -1;
-    /**
-     * Guard the owner released last through {@link #releaseOnOwner}, for the next allocation to try first;
-     * -1 once that allocation ran, or if growth absorbed the guard.
-     */
-    private int releasedOnOwner = -1;
-    private int nextStamp = 1;
-    private long occupied;
-
-    // Statistics. Written by the owner only, with store-release (single writer: no RMW needed);
-    // read by any thread with load-acquire. Values may lag behind the owner by a few operations.
-    @SuppressWarnings("unused") private long allocations;
-    @SuppressWarnings("unused") private long failures;
-    @SuppressWarnings("unused") private long regionsSkipped;
-    @SuppressWarnings("unused") private long growthsInPlace;
-    @SuppressWarnings("unused") private long highWater;
+    // The owner's walk state and the statistics: in RingOwnerFields, padded away from the fields above.
 
     private Ring(int capacity, int maxVisits) {
         this.capacity = capacity;
