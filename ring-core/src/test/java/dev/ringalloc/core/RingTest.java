@@ -49,6 +49,25 @@ class RingTest {
     }
 
     @Test
+    void largeRequestsEndOnACacheLineSoTheNextPayloadIsAligned() {
+        Ring big = Ring.allocate(1 << 16, Integer.MAX_VALUE);
+        long small = big.tryAllocate(64);           // guards 0..9: packed, not rounded
+        assertThat(big.capacity(small)).isEqualTo(64);
+        long a = big.tryAllocate(1001);             // guards 9..136: below 1 KiB, not rounded either
+        assertThat(big.capacity(a)).isEqualTo(1008);
+        long b = big.tryAllocate(1024);             // guard 136: would end at 265, ends at 272 (8 x 34)
+        assertThat(big.capacity(b)).isEqualTo((272 - 136 - 1) * 8);
+        long c = big.tryAllocate(4096);             // guard 272: its payload starts a cache line
+        assertThat(Ring.payloadOffset(c)).isEqualTo(273 * 8);
+        for (long h : new long[] {small, c}) {
+            assertThat(big.memory().alignmentOffset(Ring.payloadOffset(h), 64)).isZero();
+        }
+        for (long h : new long[] {small, a, b, c}) {
+            big.release(h);
+        }
+    }
+
+    @Test
     void splitLeavesTheRestFreeAndRoundsUpToWords() {
         long a = ring.tryAllocate(61);
         long b = ring.tryAllocate(64);
