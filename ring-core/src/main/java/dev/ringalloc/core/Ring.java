@@ -346,23 +346,30 @@ public final class Ring extends RingOwnerPadding {
      *         (or within {@code maxVisits} regions)
      */
     public long tryAllocate(int bytes) {
+        // Kept small, so the JIT inlines it into the caller; the walk is a method of its own.
         final int words = wordsFor(bytes);
         final int reuse = releasedOnOwner;
         releasedOnOwner = -1;
-        if (reuse >= 0 && reuse != last) {
-            long handle = tryReuse(reuse, words, reuse == head);
+        if (reuse >= 0) {
+            long handle = tryReuse(reuse, words, reuse == last || reuse == head);
             if (handle != NO_REGION) {
                 return handle;
             }
+            if (reuse == last && !isLocked(laGuard(last))) {
+                return walk(words, last); // the newest region, merged with the free space behind it
+            }
         }
-        final boolean fromLast = reuse >= 0 && reuse == last && !isLocked(laGuard(last));
-        if (!fromLast && head != 0) {
+        if (head != 0) {
             long handle = tryReuse(0, words, true);
             if (handle != NO_REGION) {
                 return handle;
             }
         }
-        final int start = fromLast ? last : head;
+        return walk(words, head);
+    }
+
+    /** The walk from {@code start}: see the class comment. */
+    private long walk(int words, int start) {
         int cur = start;
         int run = -1; // guard index where the current run of free regions starts, or -1
         int visits = 0;
