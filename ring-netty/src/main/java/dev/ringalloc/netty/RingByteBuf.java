@@ -279,16 +279,13 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     private void deallocate() {
         final ThreadRing ring = threadRing;
         freeMemory();
-        if (ring == null || ring.ring.isRetired()) {
-            // Keep no fallback chunk and no retired ring's memory reachable from the pool; a live ring's view
-            // stays, so that the next allocation from it reuses tmpNioBuf.
+        if (ring == null || ring.pool != home) {
+            // Memory of the fallback or of another thread's ring (after a move): keep neither reachable from
+            // this object's pool. The home ring's view stays, so that the next allocation reuses tmpNioBuf;
+            // it is only ever as reachable as the pool itself, which belongs to that ring.
             memory = null;
             tmpNioBuf = null;
-        }
-        if (ring != null && ring.pool != home) {
-            threadRing = null; // another thread's ring (after a move): do not keep it reachable
-        }
-        if (fallbackMemory != null) {
+            threadRing = null;
             fallbackMemory = null;
         }
         handle = Ring.NO_REGION;
