@@ -39,13 +39,9 @@ import java.nio.channels.ScatteringByteChannel;
  * <h2>Reference count</h2>
  * {@link #retain()}, {@link #release()} and {@link #refCnt()} behave as with Netty's buffers: a release that
  * takes the count below zero, and any access or retain after the last release, throws
- * {@link IllegalReferenceCountException}. One difference in cost, none in meaning for a correct program: a
- * release that finds the count equal to its decrement does not need a compare-and-set. Whoever holds those
- * references holds every reference there is, so no other thread may legally retain or release the buffer at
- * that moment; the count is set to 0 with a store-release (an atomic decrement is used whenever other
- * references exist). What this gives up is Netty's detection of one kind of bug: two threads releasing the
- * <em>same</em> reference at the same instant may both succeed instead of one of them throwing. A double
- * release in sequence is always detected.
+ * {@link IllegalReferenceCountException}. Every change of the count is a compare-and-set, the last release
+ * too, so two threads releasing the same reference at the same moment cannot both succeed. The count is a
+ * field of this object (Netty 4.2's buffers reach theirs through a separate object).
  *
  * <h2>Release</h2>
  * The last {@link #release()} may run on any thread: it releases the region (a store-release on the ring's
@@ -116,8 +112,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
 
     /**
      * The reference count; 0 once released. Written with store-release by {@link #init} (before the buffer is
-     * published) and by a last release that holds every reference; otherwise by compare-and-set, from any
-     * thread holding a reference. Read with load-acquire ({@code laRefCnt}).
+     * published), otherwise by compare-and-set from any thread holding a reference. Read with load-acquire
+     * ({@code laRefCnt}).
      */
     @SuppressWarnings("unused")
     private volatile int refCnt;
@@ -249,14 +245,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     }
 
     private boolean release0(int decrement) {
-        int count = laRefCnt();
-        if (count == decrement) {
-            // The caller holds every reference (see "Reference count" above): nobody can race this store.
-            soRefCnt(0);
-            deallocate();
-            return true;
-        }
+        // Always a compare-and-set, the last release too: of two threads releasing the same reference at
+        // once (a bug), exactly one succeeds and the other gets IllegalReferenceCountException, so the region
+        // and this object are never freed twice.
         while (true) {
+            int count = laRefCnt();
             if (count < decrement) {
                 throw new IllegalReferenceCountException(count, -decrement);
             }
@@ -267,7 +260,6 @@ public abstract class RingByteBuf extends AbstractByteBuf {
                 }
                 return false;
             }
-            count = laRefCnt();
         }
     }
 

@@ -591,6 +591,75 @@ class RingByteBufAllocatorTest {
         });
     }
 
+    /**
+     * The same reference released by two threads at the same moment (a bug, but one Netty reports): exactly
+     * one release succeeds, the other throws {@link IllegalReferenceCountException}, the region goes back
+     * once, and the buffer object is never recycled twice. Fails if the last release were a plain store
+     * instead of an atomic read-modify-write of the count.
+     */
+    @Test
+    void aRacingDoubleReleaseIsAnExceptionNotADoubleFree() throws Exception {
+        RingByteBufAllocator alloc = small().build();
+        final int rounds = 100_000;
+        onFastThread(() -> {
+            // Lock-step by spinning, not by a barrier: both releases start within a few hundred nanoseconds,
+            // and the owner's start is staggered over that range so that many rounds truly overlap.
+            AtomicReferenceArray<ByteBuf> buffers = new AtomicReferenceArray<>(rounds);
+            AtomicLong published = new AtomicLong(-1);
+            AtomicLong finished = new AtomicLong(-1);
+            long[] won = new long[2];
+            long[] refused = new long[2];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread other = new Thread(() -> {
+                for (int i = 0; i < rounds && failure.get() == null; i++) {
+                    while (published.get() < i) {
+                        Thread.onSpinWait();
+                    }
+                    releaseCounting(buffers.get(i), won, refused, 1, failure);
+                    finished.set(i);
+                }
+            }, "second-releaser");
+            other.start();
+            Random random = new Random(11);
+            for (int i = 0; i < rounds && failure.get() == null; i++) {
+                buffers.set(i, alloc.directBuffer(64));
+                published.set(i);
+                for (int spin = random.nextInt(64); spin > 0; spin--) {
+                    Thread.onSpinWait();
+                }
+                releaseCounting(buffers.get(i), won, refused, 0, failure);
+                while (finished.get() < i && other.isAlive()) {
+                    Thread.onSpinWait();
+                }
+            }
+            other.join();
+            assertThat(failure.get()).isNull();
+            assertThat(won[0] + won[1]).as("successful releases").isEqualTo(rounds);
+            assertThat(refused[0] + refused[1]).as("releases refused").isEqualTo(rounds);
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            Set<ByteBuf> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < 1000; i++) {
+                assertThat(live.add(alloc.directBuffer(64))).as("buffer object handed out twice").isTrue();
+            }
+            live.forEach(ByteBuf::release);
+            return null;
+        });
+    }
+
+    /** One release for {@link #aRacingDoubleReleaseIsAnExceptionNotADoubleFree}; slot {@code who} is the caller's. */
+    private static void releaseCounting(ByteBuf buf, long[] won, long[] refused, int who,
+                                        AtomicReference<Throwable> failure) {
+        try {
+            if (buf.release()) {
+                won[who]++;
+            }
+        } catch (IllegalReferenceCountException expected) {
+            refused[who]++;
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t); // e.g. the region freed twice: the ring's own check fired
+        }
+    }
+
     @Test
     void capacityGrowthOnAThreadWithoutARingMovesToTheFallback() throws Exception {
         RingByteBufAllocator alloc = small().build();
