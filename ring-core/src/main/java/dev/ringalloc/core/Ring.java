@@ -60,6 +60,10 @@ import java.nio.ByteOrder;
  * and a walk from {@code head} alone would sweep the whole ring, so large buffers would be written into
  * memory that has long left every cache. Going back to the start as soon as the start is free keeps the
  * bytes in use near the start of the ring, about as many as are in flight. The cost is one guard read.
+ * Where {@code head} was before it went back is kept as {@code frontier}: if the walk from the new
+ * {@code head} would begin at a held region (it has caught up with the buffers still in flight), it
+ * resumes at the frontier instead of skipping all of them; the frontier is forgotten once the walk reaches
+ * it in order or a merge absorbs it.
  *
  * <h2>Alignment</h2>
  * The memory starts 8 bytes before a cache-line boundary, so a guard at a multiple of 8 words has a
@@ -360,12 +364,23 @@ public final class Ring extends RingOwnerPadding {
             }
         }
         if (head != 0) {
+            final int before = head;
             long handle = tryReuse(0, words, true);
             if (handle != NO_REGION) {
+                if (frontier < 0) {
+                    frontier = before;
+                }
                 return handle;
             }
         }
-        return walk(words, head);
+        int start = head;
+        if (frontier >= 0 && isLocked(laGuard(start))) {
+            // Since going back to the start of the ring, the walk has caught up with the buffers still in
+            // flight: resume where it was before, rather than skip every one of them.
+            start = frontier;
+            frontier = -1;
+        }
+        return walk(words, start);
     }
 
     /** The walk from {@code start}: see the class comment. */
@@ -392,6 +407,9 @@ public final class Ring extends RingOwnerPadding {
                 }
                 if (++visits > maxVisits) {
                     break;
+                }
+                if (cur == frontier) {
+                    frontier = -1; // reached in order, or about to be merged away
                 }
                 long g = laGuard(cur);
                 int next = checkedNext(g, cur);
@@ -566,6 +584,9 @@ public final class Ring extends RingOwnerPadding {
             }
             if (releasedOnOwner >= end && releasedOnOwner < cur) {
                 releasedOnOwner = -1; // absorbed: no longer a guard
+            }
+            if (frontier >= end && frontier < cur) {
+                frontier = -1;
             }
             occupy((long) (newEnd - end) << 3);
             count(GROWTHS_IN_PLACE, 1);

@@ -31,6 +31,11 @@ abstract class RingOwnerFields {
      * first; -1 once that allocation ran, or if growth absorbed the guard.
      */
     int releasedOnOwner = -1;
+    /**
+     * Where {@code head} was when an allocation went back to the ring's first region, for the walk to resume
+     * at once it meets the buffers in flight; -1 if none, or once reached or absorbed.
+     */
+    int frontier = -1;
     /** Stamp of the next allocation; never 0. */
     int nextStamp = 1;
     /** Bytes held or released but not yet reclaimed by a walk. */

@@ -194,6 +194,27 @@ class RingTest {
     }
 
     @Test
+    void afterGoingBackToTheStartTheWalkResumesAtTheFrontierInsteadOfSkippingBuffersInFlight() {
+        long[] inFlight = new long[5];
+        for (int i = 0; i < inFlight.length; i++) {
+            inFlight[i] = ring.tryAllocate(64);     // guards 0, 9, 18, 27, 36; head is 45
+        }
+        ring.release(inFlight[0]);                  // by another thread, oldest first
+        long a = ring.tryAllocate(64);              // the start is free: back to guard 0, head 9, frontier 45
+        assertThat(guardOf(a)).isZero();
+        long b = ring.tryAllocate(64);              // guard 9 is still in flight: resume at 45, no skipping
+        assertThat(guardOf(b)).isEqualTo(45);
+        assertThat(ring.stats().regionsSkipped()).isZero();
+        ring.release(inFlight[1]);
+        long c = ring.tryAllocate(64);              // the walk goes on from behind b
+        assertThat(guardOf(c)).isEqualTo(54);
+        for (long h : new long[] {inFlight[2], inFlight[3], inFlight[4], a, b, c}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
     void theNewestRegionReleasedByAnotherThreadIsNotReusedFirst() {
         ring.tryAllocate(64);                       // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
