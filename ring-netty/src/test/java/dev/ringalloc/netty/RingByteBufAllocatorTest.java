@@ -582,11 +582,7 @@ class RingByteBufAllocatorTest {
                 assertThat(buf.refCnt()).isZero();
                 assertThat(alloc.metric().bytesInUse()).isZero();
             }
-            Set<ByteBuf> live = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < 2 * buffers; i++) {
-                assertThat(live.add(alloc.directBuffer(64))).as("buffer object handed out twice").isTrue();
-            }
-            live.forEach(ByteBuf::release);
+            assertNoBufferObjectHandedOutTwice(alloc, 2 * buffers);
             return null;
         });
     }
@@ -637,13 +633,21 @@ class RingByteBufAllocatorTest {
             assertThat(won[0] + won[1]).as("successful releases").isEqualTo(rounds);
             assertThat(refused[0] + refused[1]).as("releases refused").isEqualTo(rounds);
             assertThat(alloc.metric().bytesInUse()).isZero();
-            Set<ByteBuf> live = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < 1000; i++) {
-                assertThat(live.add(alloc.directBuffer(64))).as("buffer object handed out twice").isTrue();
-            }
-            live.forEach(ByteBuf::release);
+            assertNoBufferObjectHandedOutTwice(alloc, 1000);
             return null;
         });
+    }
+
+    /**
+     * Allocates {@code count} buffers on the calling (owner) thread, all held at once, and fails if any two are
+     * the same object: a buffer object recycled twice would be handed out to two allocations. Releases them.
+     */
+    private static void assertNoBufferObjectHandedOutTwice(RingByteBufAllocator alloc, int count) {
+        Set<ByteBuf> live = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < count; i++) {
+            assertThat(live.add(alloc.directBuffer(64))).as("buffer object handed out twice").isTrue();
+        }
+        live.forEach(ByteBuf::release);
     }
 
     /** One release for {@link #aRacingDoubleReleaseIsAnExceptionNotADoubleFree}; slot {@code who} is the caller's. */
