@@ -27,8 +27,15 @@ import org.openjdk.jmh.infra.Control;
  *
  * <p>The score to compare is the producer's ({@code handOff:produce}) operations per second: buffers
  * allocated, written and handed over. A thread facing a full or empty queue spins briefly, then yields
- * its core ({@link #SPINS_BEFORE_YIELD}), and stops waiting when JMH ends the iteration. On two cores this is noisy (repeats differ by
- * up to 3×): the comparison reports the median of at least five forks.
+ * its core ({@link #SPINS_BEFORE_YIELD}), and stops waiting when JMH ends the iteration. The queue's sides
+ * publish their progress every {@link #PUBLISH_EVERY} buffers ({@link SpscHandOff} says why: with a
+ * queue that publishes every buffer, the waiting side's polling lands on whichever allocator path is the
+ * slower side and the benchmark measures the queue).
+ *
+ * <p>On a two-vCPU virtual machine the score also depends on where the hypervisor places the two vCPUs,
+ * which changes during a run and moves every allocator alike (measured: 36 M and 12 M ring buffers/s in
+ * two forks a minute apart, adaptive 12.5 M and 3 M beside them). The comparison therefore runs these
+ * forks interleaved, one fork of each allocator per round, and reports the median of at least five rounds.
  */
 @State(Scope.Group)
 // Five forks for the median a two-core hand-off needs. JMH takes an annotation whole, so this @Fork
@@ -40,6 +47,9 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
 
     /** Busy-wait rounds before a waiting side starts yielding its core. */
     static final int SPINS_BEFORE_YIELD = 100;
+
+    /** How often each side of the queue publishes its progress: see {@link SpscHandOff}. */
+    static final int PUBLISH_EVERY = 16;
 
     /** Which allocator: see {@link NettyAllocator}. */
     @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap"})
@@ -63,7 +73,7 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     public void setUp() {
         FastThreadExecutor.requireFastThreadLocalThread();
         kind = NettyAllocator.of(allocator);
-        handOff = new SpscHandOff<>(queue);
+        handOff = new SpscHandOff<>(queue, PUBLISH_EVERY);
         // In flight: the queue, plus one buffer on each side.
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) (handOff.capacity() + 2) * size));
         payload = Payloads.bytes(size);
