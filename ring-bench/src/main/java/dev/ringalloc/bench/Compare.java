@@ -23,6 +23,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -152,7 +154,8 @@ public final class Compare {
         List<Plan.Config> configs = plan.configs();
         if (args.list || configs.isEmpty()) {
             for (Plan.Config c : configs) {
-                System.out.println(c.table().id() + "  " + c.describe() + "  forks=" + c.forks());
+                System.out.println(c.table().id() + "  " + c.describe() + "  forks=" + c.forks()
+                        + (c.interleaved() ? " (interleaved)" : ""));
             }
             System.out.println(configs.size() + " configurations");
             return;
@@ -164,26 +167,50 @@ public final class Compare {
                 args.full ? "Full" : "Short", configs.size(), args.warmupIterations(), args.warmupTime(),
                 args.measurementIterations(), args.measurementTime());
 
-        List<Measurement> measurements = new ArrayList<>();
+        List<Plan.Run> schedule = plan.schedule();
+        // Forks of each configuration so far (interleaved ones arrive one round at a time); a configuration
+        // is reduced to its measurement after its last round, and dropped at its first failure.
+        Map<Plan.Config, List<BenchmarkResult>> forksSoFar = new HashMap<>();
+        Map<Plan.Config, Measurement> measured = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         int n = 0;
-        for (Plan.Config c : configs) {
+        for (Plan.Run r : schedule) {
+            Plan.Config c = r.config();
             n++;
-            System.out.printf(Locale.ROOT, "[%d/%d] %s ... ", n, configs.size(), c.describe());
+            if (!forksSoFar.containsKey(c) && r.round() > 1) {
+                continue; // failed in an earlier round
+            }
+            String round = r.rounds() > 1 ? " (round " + r.round() + "/" + r.rounds() + ")" : "";
+            System.out.printf(Locale.ROOT, "[%d/%d] %s%s ... ", n, schedule.size(), c.describe(), round);
             System.out.flush();
             try {
-                Measurement m = run(c, args);
-                measurements.add(m);
-                System.out.printf(Locale.ROOT, "%s ops/s, %s B/op%n", Report.ops(m.opsPerSec()),
-                        Report.bytes(m.bytesPerOp()));
+                List<BenchmarkResult> forks = forksSoFar.computeIfAbsent(c, k -> new ArrayList<>());
+                forks.addAll(run(c, r.forks(), args).getBenchmarkResults());
+                if (r.round() == r.rounds()) {
+                    Measurement m = reduce(c, forks);
+                    measured.put(c, m);
+                    System.out.printf(Locale.ROOT, "%s ops/s, %s B/op%s%n", Report.ops(m.opsPerSec()),
+                            Report.bytes(m.bytesPerOp()), r.rounds() > 1 ? " (median of " + forks.size() + " forks)" : "");
+                } else {
+                    Measurement m = reduce(c, forks.subList(forks.size() - 1, forks.size()));
+                    System.out.printf(Locale.ROOT, "%s ops/s%n", Report.ops(m.opsPerSec()));
+                }
             } catch (RunnerException | RuntimeException e) {
                 String why = rootMessage(e);
                 failures.add(c.describe() + ": " + why);
+                forksSoFar.remove(c);
                 System.out.println("FAILED: " + why);
             }
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        // In plan order, whatever order the runs took.
+        List<Measurement> measurements = new ArrayList<>();
+        for (Plan.Config c : configs) {
+            if (measured.containsKey(c)) {
+                measurements.add(measured.get(c));
+            }
+        }
 
         Report report = new Report(plan.tables(), measurements);
         System.out.println(report.toText());
@@ -214,11 +241,11 @@ public final class Compare {
         }
     }
 
-    /** Runs one configuration through JMH and reduces its result. */
-    static Measurement run(Plan.Config c, Args args) throws RunnerException {
+    /** Runs {@code forks} forks of one configuration through JMH. */
+    static RunResult run(Plan.Config c, int forks, Args args) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(c.includePattern())
-                .forks(c.forks())
+                .forks(forks)
                 .warmupIterations(args.warmupIterations())
                 .warmupTime(args.warmupTime())
                 .measurementIterations(args.measurementIterations())
@@ -235,16 +262,16 @@ public final class Compare {
             throw new IllegalStateException("expected one JMH result, got " + results.size()
                     + " (did the benchmark fail? rerun with --verbose)");
         }
-        return reduce(c, results.iterator().next());
+        return results.iterator().next();
     }
 
     /**
-     * Reduces one JMH run to a {@link Measurement}: medians over forks of the score (or the
-     * {@code scoreLabel} secondary result), {@code gc.alloc.rate.norm} and {@code direct.used}.
+     * Reduces the forks of one configuration to a {@link Measurement}: medians over forks of the score (or
+     * the {@code scoreLabel} secondary result), {@code gc.alloc.rate.norm} and {@code direct.used}.
      */
     @SuppressWarnings("rawtypes") // JMH's result API is raw
-    static Measurement reduce(Plan.Config c, RunResult run) {
-        List<BenchmarkResult> forks = new ArrayList<>(run.getBenchmarkResults());
+    static Measurement reduce(Plan.Config c, Collection<BenchmarkResult> forkResults) {
+        List<BenchmarkResult> forks = new ArrayList<>(forkResults);
         double[] scores = new double[forks.size()];
         double[] norms = new double[forks.size()];
         double[] direct = new double[forks.size()];

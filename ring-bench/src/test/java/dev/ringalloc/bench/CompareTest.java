@@ -50,6 +50,36 @@ class CompareTest {
     }
 
     @Test
+    void handOffForksRunInterleavedRoundsEverythingElseInOneRun() {
+        Plan plan = Plan.build(true, 0).filter("^(crossThread|echo)$");
+        List<Plan.Run> schedule = plan.schedule();
+
+        // 4 sizes × 5 rounds × 5 allocators, one fork each; then the 15 echo configurations, all forks at once.
+        assertThat(schedule).hasSize(100 + 15);
+        List<Plan.Run> first = schedule.subList(0, 10);
+        assertThat(first).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+                .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
+                        "unpooledHeap@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2", "unpooledDirect@64#2",
+                        "unpooledHeap@64#2");
+        assertThat(schedule.subList(0, 100)).allSatisfy(r -> {
+            assertThat(r.forks()).isEqualTo(1);
+            assertThat(r.rounds()).isEqualTo(5);
+        });
+        assertThat(schedule.subList(0, 100)).extracting(r -> r.config().size())
+                .containsSequence("64", "64").endsWith("65536");
+        assertThat(schedule.subList(100, 115)).allSatisfy(r -> {
+            assertThat(r.config().benchmark()).isEqualTo(EchoBenchmark.class);
+            assertThat(r.forks()).isEqualTo(3);
+            assertThat(r.rounds()).isEqualTo(1);
+        });
+        // Every configuration gets exactly its forks.
+        for (Plan.Config c : plan.configs()) {
+            assertThat(schedule.stream().filter(r -> r.config() == c).mapToInt(Plan.Run::forks).sum())
+                    .as(c.describe()).isEqualTo(c.forks());
+        }
+    }
+
+    @Test
     void configsNameExactlyOneBenchmarkMethod() {
         Plan.Config c = Plan.build(false, 0).configs().get(0);
 
