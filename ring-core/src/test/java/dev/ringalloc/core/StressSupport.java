@@ -8,19 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Helpers shared by the soak and thread-death tests: checksummed fills, direct-memory readings, reports. */
-final class StressSupport {
+/**
+ * Helpers shared by the soak and thread-death tests: checksummed fills, direct-memory readings, reports.
+ * Public for ring-netty's stress tests, which use the direct-memory reading, the soak duration and the
+ * report through ring-core's test jar.
+ */
+public final class StressSupport {
 
     private StressSupport() {
     }
 
     /** Seconds a soak runs: 3 by default and in CI, 60 with -Pstress (system property ringalloc.stress.seconds). */
-    static int stressSeconds() {
+    public static int stressSeconds() {
         return Integer.getInteger("ringalloc.stress.seconds", 3);
     }
 
     /** Bytes of direct memory the JDK accounts for right now (BufferPoolMXBean "direct"). */
-    static long directMemoryUsed() {
+    public static long directMemoryUsed() {
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (pool.getName().equals("direct")) {
                 return pool.getMemoryUsed();
@@ -54,7 +58,7 @@ final class StressSupport {
     }
 
     /** Prints a report and keeps it under target/stress/{name}.txt, for the closing note. */
-    static void report(String name, String text) {
+    public static void report(String name, String text) {
         System.out.println("[" + name + "]\n" + text);
         try {
             Path dir = Paths.get("target", "stress");

@@ -3,6 +3,7 @@ package dev.ringalloc.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringalloc.core.RingStats;
+import dev.ringalloc.core.StressSupport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
@@ -71,7 +72,7 @@ class NettySoakTest {
 
     @Test
     void eventLoopsAllocateOtherThreadsRelease() throws Exception {
-        int seconds = NettyStress.stressSeconds();
+        int seconds = StressSupport.stressSeconds();
         UnpooledByteBufAllocator fallback = new UnpooledByteBufAllocator(true, false, false); // JDK-accounted direct memory
         RingByteBufAllocator alloc = RingByteBufAllocator.builder()
                 .ringCapacity(RING_CAPACITY)
@@ -79,7 +80,7 @@ class NettySoakTest {
                 .maxRegionsVisited(512)
                 .fallback(fallback)
                 .build();
-        long baseline = NettyStress.directMemoryUsed();
+        long baseline = StressSupport.directMemoryUsed();
         long ringFootprint = (long) LOOPS * (RING_CAPACITY + 63);
         LongAccumulator peakDirect = new LongAccumulator(Math::max, 0);
         LongAccumulator peakFallback = new LongAccumulator(Math::max, 0);
@@ -110,7 +111,7 @@ class NettySoakTest {
         try {
             while (!loopsDone.await(2, TimeUnit.MILLISECONDS)) {
                 long f1 = fallback.metric().usedDirectMemory();
-                long direct = NettyStress.directMemoryUsed() - baseline;
+                long direct = StressSupport.directMemoryUsed() - baseline;
                 long f2 = fallback.metric().usedDirectMemory();
                 peakDirect.accumulate(direct);
                 peakFallback.accumulate(Math.max(f1, f2));
@@ -161,9 +162,9 @@ class NettySoakTest {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
             assertThat(group.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
             assertThat(metric.rings()).as("rings freed once their event loops ended").isZero();
-            long after = NettyStress.directMemoryUsed() - baseline;
+            long after = StressSupport.directMemoryUsed() - baseline;
             assertThat(after).as("direct memory back to the baseline").isLessThanOrEqualTo(0);
-            NettyStress.report("netty-soak", figures + String.format("%nafter shutdown: rings %d, direct above baseline %d",
+            StressSupport.report("netty-soak", figures + String.format("%nafter shutdown: rings %d, direct above baseline %d",
                     metric.rings(), after));
         } finally {
             stop.set(true);

@@ -1,16 +1,15 @@
 package dev.ringalloc.netty;
 
 import io.netty.buffer.ByteBuf;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
+
+import static dev.ringalloc.core.StressSupport.directMemoryUsed;
 import java.util.SplittableRandom;
 
-/** Helpers of the Netty-level soak, thread-death and overload tests. */
+/**
+ * Helpers of the Netty-level soak, thread-death and overload tests; the direct-memory reading, the soak
+ * duration and the report are ring-core's {@link dev.ringalloc.core.StressSupport}.
+ */
 final class NettyStress {
 
     /** Random bytes; a buffer's content is a slice of it, so a check is one range comparison. */
@@ -21,20 +20,6 @@ final class NettyStress {
     }
 
     private NettyStress() {
-    }
-
-    static int stressSeconds() {
-        return Integer.getInteger("ringalloc.stress.seconds", 3);
-    }
-
-    /** Bytes of direct memory the JDK accounts for now (BufferPoolMXBean "direct"). */
-    static long directMemoryUsed() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new AssertionError("no direct buffer pool MXBean");
     }
 
     /**
@@ -73,16 +58,5 @@ final class NettyStress {
     static boolean inRing(ByteBuf buf) {
         RingByteBuf ring = TestSupport.ringBuf(buf);
         return ring != null && ring.isInRing();
-    }
-
-    static void report(String name, String text) {
-        System.out.println("[" + name + "]\n" + text);
-        try {
-            Path dir = Paths.get("target", "stress");
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(name + ".txt"), text + "\n", StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

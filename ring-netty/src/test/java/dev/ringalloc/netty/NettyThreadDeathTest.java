@@ -3,6 +3,7 @@ package dev.ringalloc.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ringalloc.core.StressSupport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
@@ -59,7 +60,7 @@ class NettyThreadDeathTest {
     void eventLoopShutDownWhileItsBuffersAreHeldElsewhere() throws Exception {
         RingByteBufAllocator alloc = allocator(false);
         NettyStress.settleGarbage();
-        long baseline = NettyStress.directMemoryUsed();
+        long baseline = StressSupport.directMemoryUsed();
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         EventLoop loop = group.next();
         AtomicReference<Thread> loopThread = new AtomicReference<>();
@@ -73,7 +74,7 @@ class NettyThreadDeathTest {
         assertThat(loopThread.get().isAlive()).as("the event-loop thread ended").isFalse();
 
         assertThat(alloc.metric().rings()).as("its ring lives on while buffers are held").isEqualTo(1);
-        assertThat(NettyStress.directMemoryUsed() - baseline).isGreaterThanOrEqualTo(RING_CAPACITY);
+        assertThat(StressSupport.directMemoryUsed() - baseline).isGreaterThanOrEqualTo(RING_CAPACITY);
         assertIntact(held);
 
         // Released on another thread, all but one: the ring stays.
@@ -86,11 +87,11 @@ class NettyThreadDeathTest {
         assertThat(alloc.metric().rings()).as("one buffer is still held").isEqualTo(1);
         Held last = held.get(BUFFERS - 1);
         assertThat(NettyStress.intact(last.buf(), last.offset(), last.length())).isTrue();
-        long beforeLast = NettyStress.directMemoryUsed();
+        long beforeLast = StressSupport.directMemoryUsed();
         TestSupport.onPlainThread(() -> last.buf().release());
 
         assertThat(alloc.metric().rings()).as("the last release freed the ring").isZero();
-        assertThat(beforeLast - NettyStress.directMemoryUsed()).as("direct memory given back")
+        assertThat(beforeLast - StressSupport.directMemoryUsed()).as("direct memory given back")
                 .isGreaterThanOrEqualTo(RING_CAPACITY);
         assertThatThrownBy(() -> last.buf().getByte(0)).isInstanceOf(IllegalReferenceCountException.class);
         assertThatThrownBy(() -> last.buf().release()).isInstanceOf(IllegalReferenceCountException.class);
@@ -100,34 +101,34 @@ class NettyThreadDeathTest {
     void plainThreadWithARingEndsWithoutCleanupWhileBuffersAreHeld() throws Exception {
         RingByteBufAllocator alloc = allocator(true);
         NettyStress.settleGarbage();
-        long baseline = NettyStress.directMemoryUsed();
+        long baseline = StressSupport.directMemoryUsed();
         List<Held> held = TestSupport.onPlainThread(() -> allocateMany(alloc)); // the thread has ended on return
         assertThat(alloc.metric().rings()).as("retired (owner dead) but held").isEqualTo(1);
-        assertThat(NettyStress.directMemoryUsed() - baseline).isGreaterThanOrEqualTo(RING_CAPACITY);
+        assertThat(StressSupport.directMemoryUsed() - baseline).isGreaterThanOrEqualTo(RING_CAPACITY);
         assertIntact(held);
-        long before = NettyStress.directMemoryUsed();
+        long before = StressSupport.directMemoryUsed();
         TestSupport.onPlainThread(() -> {
             held.forEach(h -> h.buf().release());
             return null;
         });
         assertThat(alloc.metric().rings()).as("freed by the last release").isZero();
-        assertThat(before - NettyStress.directMemoryUsed()).isGreaterThanOrEqualTo(RING_CAPACITY);
+        assertThat(before - StressSupport.directMemoryUsed()).isGreaterThanOrEqualTo(RING_CAPACITY);
     }
 
     @Test
     void plainThreadWhoseBuffersWereAllReleasedBeforeItsRingWasRetired() throws Exception {
         RingByteBufAllocator alloc = allocator(true);
         NettyStress.settleGarbage();
-        long baseline = NettyStress.directMemoryUsed();
+        long baseline = StressSupport.directMemoryUsed();
         List<Held> held = TestSupport.onPlainThread(() -> allocateMany(alloc));
         // Released before anyone noticed the thread's death: nothing can free the ring yet ...
         held.forEach(h -> h.buf().release());
-        assertThat(NettyStress.directMemoryUsed() - baseline).as("not freed until the allocator retires it")
+        assertThat(StressSupport.directMemoryUsed() - baseline).as("not freed until the allocator retires it")
                 .isGreaterThanOrEqualTo(RING_CAPACITY);
-        long before = NettyStress.directMemoryUsed();
+        long before = StressSupport.directMemoryUsed();
         // ... until the allocator next looks at its rings (metric, or a new ring): it retires the dead
         // thread's ring, which is empty, so it is freed at once.
         assertThat(alloc.metric().rings()).isZero();
-        assertThat(before - NettyStress.directMemoryUsed()).isGreaterThanOrEqualTo(RING_CAPACITY);
+        assertThat(before - StressSupport.directMemoryUsed()).isGreaterThanOrEqualTo(RING_CAPACITY);
     }
 }
