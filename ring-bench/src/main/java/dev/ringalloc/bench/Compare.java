@@ -38,8 +38,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>It runs each configuration of the {@link Plan} as its own JMH run (with the GC profiler, for
- * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}), prints one progress line per
- * configuration, then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory)
+ * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}), except the interleaved ones, whose forks
+ * run one JMH run each, round by round ({@link Plan#schedule()}); it prints one progress line per run,
+ * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory)
  * and the targets of issue 4, and writes the same as {@code compare.md}, {@code compare.png} and
  * {@code compare.csv} under {@code results/<timestamp>/}.
  *
