@@ -23,6 +23,22 @@ class SpscHandOffTest {
     }
 
     @Test
+    void isFifoAndRefusesWhenFull() {
+        SpscHandOff<Integer> q = new SpscHandOff<>(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(q.offer(i)).isTrue();
+        }
+        assertThat(q.offer(99)).isFalse();
+        assertThat(q.poll()).isEqualTo(0);
+        assertThat(q.offer(4)).isTrue();
+        List<Integer> drained = new ArrayList<>();
+        assertThat(q.drain(drained::add)).isEqualTo(4);
+        assertThat(drained).containsExactly(1, 2, 3, 4);
+        assertThat(q.poll()).isNull();
+        assertThat(q.size()).isZero();
+    }
+
+    @Test
     void batchedSidesSeeEachOthersProgressAtBatchBoundaries() {
         SpscHandOff<Integer> q = new SpscHandOff<>(8, 4);
         for (int i = 0; i < 3; i++) {
