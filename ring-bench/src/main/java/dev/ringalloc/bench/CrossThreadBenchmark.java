@@ -3,7 +3,6 @@ package dev.ringalloc.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
@@ -38,11 +37,8 @@ import org.openjdk.jmh.infra.Control;
  * forks interleaved, one fork of each allocator per round, and reports the median of at least five rounds.
  */
 @State(Scope.Group)
-// Five forks for the median a two-core hand-off needs. JMH takes an annotation whole, so this @Fork
-// restates EventLoopBenchmark's JVM arguments.
-@Fork(value = 5, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:MaxDirectMemorySize=2g",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.ringalloc.bench.FastThreadExecutor",
-        "-Dio.netty.leakDetection.level=disabled"})
+// No @Fork of its own: the comparison runs the five forks the median needs itself, interleaved with the
+// other allocators' (Plan.schedule()), which JMH cannot do; raw JMH runs take -f 5.
 public class CrossThreadBenchmark extends EventLoopBenchmark {
 
     /** Busy-wait rounds before a waiting side starts yielding its core. */
