@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * Monitoring", IPDPS 2010). No side can wait on progress the other has made but not published: both
  * published indexes are multiples of {@code publishEvery}, which divides the capacity, so a producer
  * that finds the queue full, and a consumer that finds it empty, stand at such a multiple themselves and
- * have published it. The consumer does not
- * clear the slots it has read: the producer overwrites them, and a cleared slot would be a write to a
- * line the producer is about to write. The slots keep the last references they held until overwritten,
- * which is harmless here (nothing reads a slot outside {@code [head, tail)}).
+ * have published it. The consumer does not clear the slots it has read: the producer overwrites them,
+ * and a cleared slot would be a write to a line the producer is about to write. The slots keep the last
+ * references they held until overwritten, which is harmless here (nothing reads a slot outside
+ * {@code [head, tail)}).
  *
  * <p>So the producer sees free slots, and the consumer elements, up to {@code publishEvery - 1} late: with
  * {@code publishEvery} 1 this is an exact queue.

@@ -445,8 +445,9 @@ public final class Ring extends RingOwnerPadding {
     }
 
     /**
-     * Hands out region {@code index}, which the owner released last, if it is still free and holds
-     * {@code words} alone; {@code head} moves only if the region is the head region itself.
+     * Hands out region {@code index} (the owner's last released region, or the ring's first) if it is free
+     * and holds {@code words} alone; {@code head} moves behind it only if {@code advanceHead}, i.e. where a
+     * walk from {@code head} would have handed it out too (see "Allocation").
      */
     private long tryReuse(int index, int words, boolean advanceHead) {
         long g = laGuard(index);

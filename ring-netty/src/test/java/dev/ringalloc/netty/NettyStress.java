@@ -1,9 +1,9 @@
 package dev.ringalloc.netty;
 
+import static dev.ringalloc.core.StressSupport.directMemoryUsed;
+
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
-
-import static dev.ringalloc.core.StressSupport.directMemoryUsed;
 import java.util.SplittableRandom;
 
 /**
