@@ -38,8 +38,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>It runs each configuration of the {@link Plan} as its own JMH run (with the GC profiler, for
- * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}), except the interleaved ones, whose forks
- * run one JMH run each, round by round ({@link Plan#schedule()}); it prints one progress line per run,
+ * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}): one fork per JMH run, the forks of the
+ * allocators compared at one size interleaved round by round ({@link Plan#schedule()}); it prints one progress line per run,
  * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory)
  * and the targets of issue 4, and writes the same as {@code compare.md}, {@code compare.png} and
  * {@code compare.csv} under {@code results/<timestamp>/}.
@@ -155,8 +155,7 @@ public final class Compare {
         List<Plan.Config> configs = plan.configs();
         if (args.list || configs.isEmpty()) {
             for (Plan.Config c : configs) {
-                System.out.println(c.table().id() + "  " + c.describe() + "  forks=" + c.forks()
-                        + (c.interleaved() ? " (interleaved)" : ""));
+                System.out.println(c.table().id() + "  " + c.describe() + "  forks=" + c.forks());
             }
             System.out.println(configs.size() + " configurations");
             return;
@@ -169,7 +168,7 @@ public final class Compare {
                 args.measurementIterations(), args.measurementTime());
 
         List<Plan.Run> schedule = plan.schedule();
-        // Forks of each configuration so far (interleaved ones arrive one round at a time); a configuration
+        // Forks of each configuration so far (they arrive one round at a time); a configuration
         // is reduced to its measurement after its last round, and dropped at its first failure.
         Map<Plan.Config, List<BenchmarkResult>> forksSoFar = new HashMap<>();
         Map<Plan.Config, Measurement> measured = new LinkedHashMap<>();
@@ -187,7 +186,7 @@ public final class Compare {
             System.out.flush();
             try {
                 List<BenchmarkResult> forks = forksSoFar.computeIfAbsent(c, k -> new ArrayList<>());
-                forks.addAll(run(c, r.forks(), args).getBenchmarkResults());
+                forks.addAll(run(c, args).getBenchmarkResults());
                 if (r.round() == r.rounds()) {
                     Measurement m = reduce(c, forks);
                     measured.put(c, m);
@@ -242,11 +241,11 @@ public final class Compare {
         }
     }
 
-    /** Runs {@code forks} forks of one configuration through JMH. */
-    static RunResult run(Plan.Config c, int forks, Args args) throws RunnerException {
+    /** Runs one fork of one configuration through JMH. */
+    static RunResult run(Plan.Config c, Args args) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(c.includePattern())
-                .forks(forks)
+                .forks(1)
                 .warmupIterations(args.warmupIterations())
                 .warmupTime(args.warmupTime())
                 .measurementIterations(args.measurementIterations())

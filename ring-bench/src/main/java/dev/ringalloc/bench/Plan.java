@@ -25,11 +25,9 @@ public final class Plan {
      * @param forks      forks to run
      * @param scoreLabel the secondary result to score ({@code produce} for the hand-off), or null for
      *                   the primary score
-     * @param interleaved run its forks one at a time, in rounds with the other allocators of its table and
-     *                   size (see {@link #schedule()})
      */
     public record Config(TableSpec table, Class<?> benchmark, String method, Map<String, String> params,
-                         String series, String size, int forks, String scoreLabel, boolean interleaved) {
+                         String series, String size, int forks, String scoreLabel) {
 
         /** JMH's include pattern for exactly this method. */
         public String includePattern() {
@@ -44,11 +42,8 @@ public final class Plan {
         }
     }
 
-    /**
-     * One JMH run of the {@link #schedule()}: {@code forks} forks of {@code config}, as round {@code round}
-     * of {@code rounds}.
-     */
-    public record Run(Config config, int forks, int round, int rounds) {
+    /** One JMH run of the {@link #schedule()}: one fork of {@code config}, as round {@code round} of {@code rounds}. */
+    public record Run(Config config, int round, int rounds) {
     }
 
     /** Allocator series in table order; the ring first. */
@@ -110,7 +105,7 @@ public final class Plan {
                 "one thread allocates and writes, another releases; score = producer ops/s, median of forks");
         for (String size : full ? sizes : List.of("64", "1024")) {
             for (String a : ALLOCATORS) {
-                p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, crossForks, "produce", true,
+                p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, crossForks, "produce",
                         "allocator", a, "size", size, "queue", "256");
             }
         }
@@ -149,38 +144,31 @@ public final class Plan {
 
     private void add(TableSpec table, Class<?> benchmark, String method, String series, String size, int forks,
                      String scoreLabel, String... params) {
-        add(table, benchmark, method, series, size, forks, scoreLabel, false, params);
-    }
-
-    private void add(TableSpec table, Class<?> benchmark, String method, String series, String size, int forks,
-                     String scoreLabel, boolean interleaved, String... params) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i += 2) {
             map.put(params[i], params[i + 1]);
         }
         configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, size, forks,
-                scoreLabel, interleaved));
+                scoreLabel));
     }
 
     /**
-     * The JMH runs, in order. A configuration runs all its forks in one JMH run, except an interleaved one:
-     * the consecutive interleaved configurations of one table and size (the allocators of one hand-off size)
-     * run one fork each per round, round after round, so that whatever the machine does meanwhile (on a
-     * virtual machine, the hypervisor moving the two vCPUs) falls on every allocator alike.
+     * The JMH runs, in order: one fork per run, in rounds. The consecutive configurations of one table and
+     * size (the allocators compared at that size, with the floor where there is one) run one fork each per
+     * round, round after round, so that whatever the machine does meanwhile falls on every allocator alike.
+     * On a shared two-vCPU virtual machine the speed of the same code moves by tens of percent from one
+     * minute to the next (the hypervisor placing the vCPUs, the neighbours' load): forks run one allocator
+     * after the other would turn that drift into differences between allocators, while interleaved forks
+     * give every allocator the same minutes, so the ratio of the medians is a fair one.
      */
     public List<Run> schedule() {
         List<Run> runs = new ArrayList<>();
         int i = 0;
         while (i < configs.size()) {
             Config first = configs.get(i);
-            if (!first.interleaved()) {
-                runs.add(new Run(first, first.forks(), 1, 1));
-                i++;
-                continue;
-            }
             int end = i + 1;
-            while (end < configs.size() && configs.get(end).interleaved()
-                    && configs.get(end).table().equals(first.table()) && configs.get(end).size().equals(first.size())) {
+            while (end < configs.size() && configs.get(end).table().equals(first.table())
+                    && configs.get(end).size().equals(first.size())) {
                 end++;
             }
             List<Config> block = configs.subList(i, end);
@@ -188,7 +176,7 @@ public final class Plan {
             for (int round = 1; round <= rounds; round++) {
                 for (Config c : block) {
                     if (round <= c.forks()) {
-                        runs.add(new Run(c, 1, round, c.forks()));
+                        runs.add(new Run(c, round, c.forks()));
                     }
                 }
             }

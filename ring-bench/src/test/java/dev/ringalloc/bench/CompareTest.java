@@ -3,6 +3,7 @@ package dev.ringalloc.bench;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,32 +51,35 @@ class CompareTest {
     }
 
     @Test
-    void handOffForksRunInterleavedRoundsEverythingElseInOneRun() {
-        Plan plan = Plan.build(true, 0).filter("^(crossThread|echo)$");
+    void forksRunOneAtATimeInterleavedAcrossTheAllocatorsOfOneSize() {
+        Plan plan = Plan.build(true, 0).filter("^(crossThread|echo|shortLived-w64)$");
         List<Plan.Run> schedule = plan.schedule();
 
-        // 4 sizes × 5 rounds × 5 allocators, one fork each; then the 15 echo configurations, all forks at once.
-        assertThat(schedule).hasSize(100 + 15);
-        List<Plan.Run> first = schedule.subList(0, 10);
-        assertThat(first).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+        // Benchmark 1, window 64: 4 sizes × 3 rounds × (5 allocators + floor); the hand-off: 4 sizes × 5 rounds
+        // × 5 allocators; the echo: 3 sizes × 3 rounds × 5 allocators. One fork per run.
+        assertThat(schedule).hasSize(72 + 100 + 45);
+        assertThat(schedule.subList(0, 7)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+                .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
+                        "unpooledHeap@64#1", "floor@64#1", "ring@64#2");
+        List<Plan.Run> handOff = schedule.subList(72, 172);
+        assertThat(handOff.subList(0, 10)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2", "unpooledDirect@64#2",
                         "unpooledHeap@64#2");
-        assertThat(schedule.subList(0, 100)).allSatisfy(r -> {
-            assertThat(r.forks()).isEqualTo(1);
+        assertThat(handOff).allSatisfy(r -> {
+            assertThat(r.config().benchmark()).isEqualTo(CrossThreadBenchmark.class);
             assertThat(r.rounds()).isEqualTo(5);
         });
-        assertThat(schedule.subList(0, 100)).extracting(r -> r.config().size())
-                .containsSequence("64", "64").endsWith("65536");
-        assertThat(schedule.subList(100, 115)).allSatisfy(r -> {
+        assertThat(handOff).extracting(r -> r.config().size()).containsSequence("64", "64").endsWith("65536");
+        assertThat(schedule.subList(172, 217)).allSatisfy(r -> {
             assertThat(r.config().benchmark()).isEqualTo(EchoBenchmark.class);
-            assertThat(r.forks()).isEqualTo(3);
-            assertThat(r.rounds()).isEqualTo(1);
+            assertThat(r.rounds()).isEqualTo(3);
         });
-        // Every configuration gets exactly its forks.
+        // Every configuration gets exactly its forks, rounds numbered 1..forks in order.
         for (Plan.Config c : plan.configs()) {
-            assertThat(schedule.stream().filter(r -> r.config() == c).mapToInt(Plan.Run::forks).sum())
-                    .as(c.describe()).isEqualTo(c.forks());
+            assertThat(schedule.stream().filter(r -> r.config() == c).map(Plan.Run::round))
+                    .as(c.describe()).containsExactlyElementsOf(
+                            IntStream.rangeClosed(1, c.forks()).boxed().toList());
         }
     }
 
