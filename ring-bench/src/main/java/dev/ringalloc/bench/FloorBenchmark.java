@@ -11,6 +11,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 
 /**
  * Benchmark 6 — the floor: {@link ShortLivedBenchmark}'s writes with no allocator at all.
@@ -19,6 +21,12 @@ import org.openjdk.jmh.annotations.Threads;
  * {@code size} bytes into it at an offset that moves by {@code size} and wraps, so the caches see the
  * same working set as an allocator cycling {@code window} buffers. The difference between an allocator's
  * time per operation and this one is the allocator's own cost ("time above the floor").
+ *
+ * <p>{@code atomic = true} (not part of the comparison) adds one compare-and-set on a field per operation,
+ * before the copy, where {@link ShortLivedBenchmark} releases the oldest buffer: every allocator's release
+ * is an atomic read-modify-write of a reference count, and on x86 a locked instruction first waits for the
+ * stores still pending from the previous operation's copy. The difference between the two floors is what
+ * that wait costs, which no allocator that counts references atomically avoids.
  */
 @State(Scope.Thread)
 @Threads(1)
@@ -32,6 +40,11 @@ public class FloorBenchmark extends EventLoopBenchmark {
     @Param({"1", "64", "1024"})
     public int window;
 
+    /** One compare-and-set per operation, as a reference-counted release does: see the class comment. */
+    @Param({"false"})
+    public boolean atomic;
+
+    private final AtomicInteger count = new AtomicInteger();
     private ByteBuf memory;
     private byte[] payload;
     private int offset;
@@ -49,6 +62,9 @@ public class FloorBenchmark extends EventLoopBenchmark {
     /** The same copy as {@link ShortLivedBenchmark#allocateWriteRelease()}, at the next offset. */
     @Benchmark
     public void write() {
+        if (atomic) {
+            count.compareAndSet(0, 0);
+        }
         int at = offset;
         memory.setBytes(at, payload);
         at += size;
