@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * Draws the comparison as a PNG with Java2D, headless: one panel per table, bars grouped by size, one
- * bar per series (the floor of benchmark 6 left to the tables), bar height = throughput relative to the
+ * bar per series (the floor of benchmark 6 and the hand-off's bound left to the tables), bar height = throughput relative to the
  * table's baseline (so sizes whose absolute rates differ a hundredfold share one axis). A dashed line marks the baseline (1×); each bar carries its
  * ratio.
  */
@@ -85,8 +85,9 @@ public final class ChartWriter {
     private static void drawPanel(Graphics2D g, Report report, TableSpec t, int top) {
         List<String> sizes = report.sizes(t.id());
         List<String> series = new java.util.ArrayList<>(report.series(t.id()));
-        // The floor dwarfs the allocators at small sizes; the tables carry it.
+        // The floor and the bound (no allocator) dwarf the allocators at small sizes; the tables carry them.
         series.remove(Report.FLOOR);
+        series.remove(Report.BOUND);
         int left = 70;
         int right = WIDTH - 180;
         int plotTop = top + 35;

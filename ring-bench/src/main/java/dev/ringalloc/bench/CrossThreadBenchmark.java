@@ -2,6 +2,7 @@ package dev.ringalloc.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
@@ -35,6 +36,11 @@ import org.openjdk.jmh.infra.Control;
  * which changes during a run and moves every allocator alike (measured: 36 M and 12 M ring buffers/s in
  * two forks a minute apart, adaptive 12.5 M and 3 M beside them). The comparison therefore runs these
  * forks interleaved, one fork of each allocator per round, and reports the median of at least five rounds.
+ *
+ * <p>{@code allocator = bound} is no allocator: the producer writes the same bytes into one preallocated,
+ * cache-hot buffer and hands that over; the consumer drops it. It does strictly less than any allocator
+ * (no allocation, no release, no memory the other thread touched), so its rate is what no allocator can
+ * exceed on that machine at that moment: the ceiling a ratio target at this size has to fit under.
  */
 @State(Scope.Group)
 // No @Fork of its own: the comparison runs the five forks the median needs itself, interleaved with the
@@ -47,8 +53,11 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     /** How often each side of the queue publishes its progress: see {@link SpscHandOff}. */
     static final int PUBLISH_EVERY = 16;
 
-    /** Which allocator: see {@link NettyAllocator}. */
-    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap"})
+    /** The {@link #allocator} value that measures the ceiling: see the class comment. */
+    static final String BOUND = Report.BOUND;
+
+    /** Which allocator: see {@link NettyAllocator}; or {@value #BOUND}, none (see the class comment). */
+    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", BOUND})
     public String allocator;
 
     /** Bytes per buffer, and bytes written into it. */
@@ -63,16 +72,22 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     private ByteBufAllocator alloc;
     private SpscHandOff<ByteBuf> handOff;
     private byte[] payload;
+    /** For {@value #BOUND}: the one buffer written and handed over every time; null otherwise. */
+    private ByteBuf bound;
 
-    /** Builds the allocator and the queue. */
+    /** Builds the allocator (or the bound's one buffer) and the queue. */
     @Setup(Level.Trial)
     public void setUp() {
         FastThreadExecutor.requireFastThreadLocalThread();
-        kind = NettyAllocator.of(allocator);
         handOff = new SpscHandOff<>(queue, PUBLISH_EVERY);
+        payload = Payloads.bytes(size);
+        if (BOUND.equals(allocator)) {
+            bound = Unpooled.directBuffer(size, size);
+            return;
+        }
+        kind = NettyAllocator.of(allocator);
         // In flight: the queue, plus one buffer on each side.
         alloc = kind.create(NettyAllocator.ringCapacityFor((long) (handOff.capacity() + 2) * size));
-        payload = Payloads.bytes(size);
     }
 
     /** Producer: allocate, write, hand over (waiting while the queue is full). */
@@ -80,12 +95,12 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     @Group("handOff")
     @GroupThreads(1)
     public void produce(Control control) {
-        ByteBuf buf = kind.buffer(alloc, size);
+        ByteBuf buf = bound != null ? bound.clear() : kind.buffer(alloc, size);
         buf.writeBytes(payload);
         int spins = 0;
         while (!handOff.offer(buf)) {
             if (control.stopMeasurement) {
-                buf.release();
+                release(buf);
                 return;
             }
             spins = backOff(spins);
@@ -105,7 +120,14 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
             }
             spins = backOff(spins);
         }
-        buf.release();
+        release(buf);
+    }
+
+    /** Releases a buffer the producer allocated; the bound's one buffer is kept. */
+    private void release(ByteBuf buf) {
+        if (buf != bound) {
+            buf.release();
+        }
     }
 
     /**
@@ -124,12 +146,16 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     /** Releases what the consumer left in the queue when the iteration ended. */
     @TearDown(Level.Iteration)
     public void drain() {
-        handOff.drain(ByteBuf::release);
+        handOff.drain(this::release);
     }
 
-    /** Fails the run if the ring's fallback, not the ring, served it. */
+    /** Fails the run if the ring's fallback, not the ring, served it; frees the bound's buffer. */
     @TearDown(Level.Trial)
     public void check() {
+        if (bound != null) {
+            bound.release();
+            return;
+        }
         RingWiring.checkServedByRings(alloc);
     }
 }

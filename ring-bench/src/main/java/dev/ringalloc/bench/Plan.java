@@ -102,12 +102,15 @@ public final class Plan {
 
         TableSpec cross = new TableSpec("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)",
                 "pooled", "B",
-                "one thread allocates and writes, another releases; score = producer ops/s, median of forks");
+                "one thread allocates and writes, another releases; score = producer ops/s, median of forks; "
+                        + "bound = the same writes into one buffer, handed over, no allocator: the ceiling");
         for (String size : full ? sizes : List.of("64", "1024")) {
             for (String a : ALLOCATORS) {
                 p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, crossForks, "produce",
                         "allocator", a, "size", size, "queue", "256");
             }
+            p.add(cross, CrossThreadBenchmark.class, "handOff", Report.BOUND, size, crossForks, "produce",
+                    "allocator", Report.BOUND, "size", size, "queue", "256");
         }
 
         TableSpec growth = new TableSpec("growth-w64", "3. Growth from the default 256 B (ensureWritable), window 64",

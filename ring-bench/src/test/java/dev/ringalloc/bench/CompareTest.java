@@ -40,9 +40,9 @@ class CompareTest {
                 "ShortLivedBenchmark", "FloorBenchmark", "CrossThreadBenchmark", "GrowthBenchmark",
                 "RingAlTablesBenchmark", "EchoBenchmark");
         assertThat(quick.configs()).allSatisfy(c -> assertThat(c.forks()).isEqualTo(1));
-        // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; 5 × 4 hand-off; 5 × 4 growth;
-        // 5 rows × 4 implementations × 2 kinds; 5 × 3 echo.
-        assertThat(full.configs()).hasSize(60 + 12 + 20 + 20 + 40 + 15);
+        // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; (5 allocators + bound) × 4 hand-off;
+        // 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo.
+        assertThat(full.configs()).hasSize(60 + 12 + 24 + 20 + 40 + 15);
         assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class)
                 .allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
         assertThat(full.filter("^echo$").configs()).hasSize(15);
@@ -56,22 +56,22 @@ class CompareTest {
         List<Plan.Run> schedule = plan.schedule();
 
         // Benchmark 1, window 64: 4 sizes × 3 rounds × (5 allocators + floor); the hand-off: 4 sizes × 5 rounds
-        // × 5 allocators; the echo: 3 sizes × 3 rounds × 5 allocators. One fork per run.
-        assertThat(schedule).hasSize(72 + 100 + 45);
+        // × (5 allocators + bound); the echo: 3 sizes × 3 rounds × 5 allocators. One fork per run.
+        assertThat(schedule).hasSize(72 + 120 + 45);
         assertThat(schedule.subList(0, 7)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "floor@64#1", "ring@64#2");
-        List<Plan.Run> handOff = schedule.subList(72, 172);
-        assertThat(handOff.subList(0, 10)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+        List<Plan.Run> handOff = schedule.subList(72, 192);
+        assertThat(handOff.subList(0, 12)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
-                        "unpooledHeap@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2", "unpooledDirect@64#2",
-                        "unpooledHeap@64#2");
+                        "unpooledHeap@64#1", "bound@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2",
+                        "unpooledDirect@64#2", "unpooledHeap@64#2", "bound@64#2");
         assertThat(handOff).allSatisfy(r -> {
             assertThat(r.config().benchmark()).isEqualTo(CrossThreadBenchmark.class);
             assertThat(r.rounds()).isEqualTo(5);
         });
         assertThat(handOff).extracting(r -> r.config().size()).containsSequence("64", "64").endsWith("65536");
-        assertThat(schedule.subList(172, 217)).allSatisfy(r -> {
+        assertThat(schedule.subList(192, 237)).allSatisfy(r -> {
             assertThat(r.config().benchmark()).isEqualTo(EchoBenchmark.class);
             assertThat(r.rounds()).isEqualTo(3);
         });

@@ -84,6 +84,35 @@ class ReportTest {
     }
 
     @Test
+    void aCrossThreadTargetAboveTheBoundSaysItIsOutOfReach() {
+        TableSpec cross = new TableSpec("crossThread", "2. Cross-thread", "pooled", "B", "note");
+        Report r = new Report(List.of(cross), List.of(
+                m("crossThread", "ring", "64", 30e6, 0),
+                m("crossThread", "adaptive", "64", 10e6, 0),
+                m("crossThread", "bound", "64", 90e6, 0),
+                m("crossThread", "ring", "65536", 1.0e6, 0),
+                m("crossThread", "adaptive", "65536", 0.8e6, 0),
+                m("crossThread", "bound", "65536", 1.5e6, 0)));
+
+        List<Report.Target> targets = r.targets();
+        // 64 B: met, nothing added.
+        assertThat(targets).filteredOn(t -> t.claim().equals("crossThread 64 B: ring ≥ 2× adaptive"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isTrue();
+                    assertThat(t.measured()).isEqualTo("3.00×");
+                });
+        // 64 KiB: 2 × 0.8 M = 1.6 M is above the bound's 1.5 M: still missed, and the reason is given.
+        assertThat(targets).filteredOn(t -> t.claim().equals("crossThread 64 KiB: ring ≥ 2× adaptive"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.met()).isFalse();
+                    assertThat(t.measured()).isEqualTo("1.25×; out of reach here: 2× adaptive is 1.60 M ops/s, "
+                            + "the bound (no allocator) 1.50 M, the ring 67% of the bound");
+                });
+        // The bound is no allocator: it gets no target of its own.
+        assertThat(targets).extracting(Report.Target::claim).noneMatch(c -> c.contains("bound"));
+    }
+
+    @Test
     void textTableAlignsColumnsAndListsTargets() {
         String text = sample().toText();
 
