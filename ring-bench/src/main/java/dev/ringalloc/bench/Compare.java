@@ -306,7 +306,7 @@ public final class Compare {
             spread = v.length > 1 ? (max(v) - min(v)) / median(v) : Double.NaN;
         }
         return new Measurement(c.table().id(), c.series(), c.size(), median, spread, median(norms),
-                median(direct), forks.size());
+                median(direct), Arrays.stream(scores).boxed().toList());
     }
 
     @SuppressWarnings("rawtypes") // JMH's result API is raw
@@ -343,10 +343,15 @@ public final class Compare {
 
     /** The measurements as CSV, one row per configuration. */
     static String toCsv(List<Measurement> measurements) {
-        StringBuilder b = new StringBuilder("table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks\n");
+        StringBuilder b = new StringBuilder(
+                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s\n");
         for (Measurement m : measurements) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d%n", m.table(), m.series(),
-                    m.size(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks()));
+            StringBuilder rounds = new StringBuilder();
+            for (double score : m.forkScores()) {
+                rounds.append(rounds.length() == 0 ? "" : ";").append(String.format(Locale.ROOT, "%.1f", score));
+            }
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s%n", m.table(), m.series(),
+                    m.size(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds));
         }
         return b.toString();
     }
@@ -366,8 +371,10 @@ public final class Compare {
                 + " leak detection off");
         lines.add("- Netty: " + nettyVersion() + "; ring: ring-netty's RingByteBufAllocator, rings sized to each"
                 + " benchmark's bytes in flight (runs where its fallback served over 1 % of requests fail)");
-        lines.add("- Scores: operations per second, median of the forks' means; ratios against the table's"
-                + " baseline at the same size; B/op = gc.alloc.rate.norm; direct MiB = direct memory held"
+        lines.add("- Scores: operations per second, median of the forks' means. The forks of one size run"
+                + " interleaved, one per allocator per round; a ratio against the table's baseline, and the"
+                + " ns above the floor, are the median over rounds of that round's figure (each round's forks ran"
+                + " within seconds of each other). B/op = gc.alloc.rate.norm; direct MiB = direct memory held"
                 + " during an iteration; ± = (max − min) / median of the forks' means, or of the iterations with one fork.");
         return lines;
     }

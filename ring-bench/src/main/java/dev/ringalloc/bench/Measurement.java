@@ -1,5 +1,7 @@
 package dev.ringalloc.bench;
 
+import java.util.List;
+
 /**
  * One configuration's figures, as the comparison reports them.
  *
@@ -12,10 +14,21 @@ package dev.ringalloc.bench;
  * @param bytesPerOp {@code gc.alloc.rate.norm}, bytes of garbage per operation (median); NaN if unknown
  * @param directMiB  most direct memory held during an iteration, MiB (median of the forks' maxima); NaN
  *                   if unknown
- * @param forks      forks measured
+ * @param forkScores each fork's mean operations per second, in round order: fork {@code i} ran in round
+ *                   {@code i + 1}, beside fork {@code i} of the other series of its table and size
  */
 public record Measurement(String table, String series, String size, double opsPerSec, double spread,
-                          double bytesPerOp, double directMiB, int forks) {
+                          double bytesPerOp, double directMiB, List<Double> forkScores) {
+
+    /** Copies {@code forkScores}. */
+    public Measurement {
+        forkScores = List.copyOf(forkScores);
+    }
+
+    /** Forks measured. */
+    public int forks() {
+        return forkScores.size();
+    }
 
     /** Nanoseconds per operation. */
     public double nanosPerOp() {

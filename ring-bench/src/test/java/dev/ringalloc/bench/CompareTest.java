@@ -94,11 +94,14 @@ class CompareTest {
 
     @Test
     void csvHasAHeaderAndOneLinePerMeasurement() {
-        String csv = Compare.toCsv(List.of(new Measurement("echo", "ring", "1024", 7e5, 0.1, 5, 2, 1)));
+        String csv = Compare.toCsv(List.of(
+                new Measurement("echo", "ring", "1024", 7e5, 0.1, 5, 2, List.of(7e5)),
+                new Measurement("echo", "pooled", "1024", 6e5, 0.5, 8, 16, List.of(5e5, 6e5, 8e5))));
 
         assertThat(csv.lines()).containsExactly(
-                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks",
-                "echo,ring,1024,700000.0,0.1000,5.000,2.00,1");
+                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s",
+                "echo,ring,1024,700000.0,0.1000,5.000,2.00,1,700000.0",
+                "echo,pooled,1024,600000.0,0.5000,8.000,16.00,3,500000.0;600000.0;800000.0");
     }
 
     @Test
