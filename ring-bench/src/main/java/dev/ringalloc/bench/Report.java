@@ -354,8 +354,8 @@ public final class Report {
         Optional<Measurement> o = find(t.id(), other, size);
         if (ring.isPresent() && o.isPresent()) {
             double r = ratio(ring.get(), o.get());
-            String claim = String.format(Locale.ROOT, "%s %s: ring ≥ %s× %s", t.id(), sizeLabel(t, size),
-                    atLeast == Math.rint(atLeast) ? String.valueOf((int) atLeast) : String.valueOf(atLeast), other);
+            String times = atLeast == Math.rint(atLeast) ? String.valueOf((int) atLeast) : String.valueOf(atLeast);
+            String claim = String.format(Locale.ROOT, "%s %s: ring ≥ %s× %s", t.id(), sizeLabel(t, size), times, other);
             boolean met = atLeast == 1.0 && other.equals("unpooledHeap") ? r > 1.0 : r >= atLeast;
             String measured = ratioText(r);
             Optional<Measurement> bound = find(t.id(), BOUND, size);
@@ -363,8 +363,8 @@ public final class Report {
                 // The target asks for more than the same work with no allocator at all achieved: say so.
                 measured += String.format(Locale.ROOT, "; out of reach here: %s× %s would be %s the bound "
                                 + "(the same writes, no allocator); the ring is at %s of it",
-                        new java.math.BigDecimal(atLeast).stripTrailingZeros().toPlainString(), other,
-                        ratioText(atLeast * ratio(o.get(), bound.get())), ratioText(ratio(ring.get(), bound.get())));
+                        times, other, ratioText(atLeast * ratio(o.get(), bound.get())),
+                        ratioText(ratio(ring.get(), bound.get())));
             }
             out.add(new Target(claim, measured, met));
         }
