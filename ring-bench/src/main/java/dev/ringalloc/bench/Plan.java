@@ -42,8 +42,13 @@ public final class Plan {
         }
     }
 
-    /** One JMH run of the {@link #schedule()}: one fork of {@code config}, as round {@code round} of {@code rounds}. */
-    public record Run(Config config, int round, int rounds) {
+    /** One JMH run of the {@link #schedule()}: one fork of {@code config}, as round {@code round} of {@link #rounds()}. */
+    public record Run(Config config, int round) {
+
+        /** The rounds of its configuration: one per fork. */
+        public int rounds() {
+            return config.forks();
+        }
     }
 
     /** Allocator series in table order; the ring first. */
@@ -162,7 +167,8 @@ public final class Plan {
      * On a shared two-vCPU virtual machine the speed of the same code moves by tens of percent from one
      * minute to the next (the hypervisor placing the vCPUs, the neighbours' load): forks run one allocator
      * after the other would turn that drift into differences between allocators, while interleaved forks
-     * give every allocator the same minutes, so the ratio of the medians is a fair one.
+     * give every allocator the same minutes, and the report compares them round by round
+     * ({@link Report#ratio(Measurement, Measurement)}).
      */
     public List<Run> schedule() {
         List<Run> runs = new ArrayList<>();
@@ -179,7 +185,7 @@ public final class Plan {
             for (int round = 1; round <= rounds; round++) {
                 for (Config c : block) {
                     if (round <= c.forks()) {
-                        runs.add(new Run(c, round, c.forks()));
+                        runs.add(new Run(c, round));
                     }
                 }
             }
