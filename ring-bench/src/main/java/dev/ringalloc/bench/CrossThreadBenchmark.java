@@ -53,11 +53,8 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     /** How often each side of the queue publishes its progress: see {@link SpscHandOff}. */
     static final int PUBLISH_EVERY = 16;
 
-    /** The {@link #allocator} value that measures the ceiling: see the class comment. */
-    static final String BOUND = Report.BOUND;
-
-    /** Which allocator: see {@link NettyAllocator}; or {@value #BOUND}, none (see the class comment). */
-    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", BOUND})
+    /** Which allocator: see {@link NettyAllocator}; or {@value Report#BOUND}, none (see the class comment). */
+    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", Report.BOUND})
     public String allocator;
 
     /** Bytes per buffer, and bytes written into it. */
@@ -72,7 +69,7 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     private ByteBufAllocator alloc;
     private SpscHandOff<ByteBuf> handOff;
     private byte[] payload;
-    /** For {@value #BOUND}: the one buffer written and handed over every time; null otherwise. */
+    /** For {@value Report#BOUND}: the one buffer written and handed over every time; null otherwise. */
     private ByteBuf bound;
 
     /** Builds the allocator (or the bound's one buffer) and the queue. */
@@ -81,7 +78,7 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
         FastThreadExecutor.requireFastThreadLocalThread();
         handOff = new SpscHandOff<>(queue, PUBLISH_EVERY);
         payload = Payloads.bytes(size);
-        if (BOUND.equals(allocator)) {
+        if (Report.BOUND.equals(allocator)) {
             bound = Unpooled.directBuffer(size, size);
             return;
         }

@@ -359,12 +359,12 @@ public final class Report {
             boolean met = atLeast == 1.0 && other.equals("unpooledHeap") ? r > 1.0 : r >= atLeast;
             String measured = ratioText(r);
             Optional<Measurement> bound = find(t.id(), BOUND, size);
-            if (!met && bound.isPresent() && atLeast * ratio(o.get(), bound.get()) > 1) {
+            double needed = bound.map(ceiling -> atLeast * ratio(o.get(), ceiling)).orElse(Double.NaN);
+            if (!met && needed > 1) {
                 // The target asks for more than the same work with no allocator at all achieved: say so.
                 measured += String.format(Locale.ROOT, "; out of reach here: %s× %s would be %s the bound "
                                 + "(the same writes, no allocator); the ring is at %s of it",
-                        times, other, ratioText(atLeast * ratio(o.get(), bound.get())),
-                        ratioText(ratio(ring.get(), bound.get())));
+                        times, other, ratioText(needed), ratioText(ratio(ring.get(), bound.get())));
             }
             out.add(new Target(claim, measured, met));
         }
