@@ -305,8 +305,8 @@ public final class Compare {
             double[] v = its.stream().mapToDouble(Double::doubleValue).toArray();
             spread = v.length > 1 ? (max(v) - min(v)) / median(v) : Double.NaN;
         }
-        return new Measurement(c.table().id(), c.series(), c.size(), median, spread, median(norms),
-                median(direct), Arrays.stream(scores).boxed().toList());
+        return new Measurement(c.table().id(), c.series(), c.size(), spread, median(norms), median(direct),
+                Arrays.stream(scores).boxed().toList());
     }
 
     @SuppressWarnings("rawtypes") // JMH's result API is raw

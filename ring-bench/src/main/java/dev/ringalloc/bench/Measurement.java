@@ -8,7 +8,6 @@ import java.util.List;
  * @param table      the table it belongs to ({@link TableSpec#id()})
  * @param series     the allocator or implementation ({@code ring}, {@code pooled}, ...)
  * @param size       the size column label ({@code 64}, {@code 1024}, or a RingAl row)
- * @param opsPerSec  operations per second: median of the forks' means
  * @param spread     relative spread of that score: (max − min) / median of the forks' means, or of the
  *                   measured iterations with one fork; NaN if unknown
  * @param bytesPerOp {@code gc.alloc.rate.norm}, bytes of garbage per operation (median); NaN if unknown
@@ -17,12 +16,17 @@ import java.util.List;
  * @param forkScores each fork's mean operations per second, in round order: fork {@code i} ran in round
  *                   {@code i + 1}, beside fork {@code i} of the other series of its table and size
  */
-public record Measurement(String table, String series, String size, double opsPerSec, double spread,
-                          double bytesPerOp, double directMiB, List<Double> forkScores) {
+public record Measurement(String table, String series, String size, double spread, double bytesPerOp,
+                          double directMiB, List<Double> forkScores) {
 
     /** Copies {@code forkScores}. */
     public Measurement {
         forkScores = List.copyOf(forkScores);
+    }
+
+    /** Operations per second: the median of the forks' means. */
+    public double opsPerSec() {
+        return Compare.median(forkScores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Forks measured. */
@@ -32,6 +36,6 @@ public record Measurement(String table, String series, String size, double opsPe
 
     /** Nanoseconds per operation. */
     public double nanosPerOp() {
-        return 1e9 / opsPerSec;
+        return 1e9 / opsPerSec();
     }
 }

@@ -22,12 +22,12 @@ class ChartWriterTest {
         TableSpec a = new TableSpec("shortLived-w64", "1. Short-lived", "pooled", "B", "n");
         TableSpec b = new TableSpec("echo", "5. Echo", "pooled", "B", "n");
         Report report = new Report(List.of(a, b), List.of(
-                new Measurement("shortLived-w64", "ring", "64", 3e7, 0, 0, 1, List.of(3e7)),
-                new Measurement("shortLived-w64", "pooled", "64", 1e7, 0, 0, 8, List.of(1e7)),
-                new Measurement("shortLived-w64", "ring", "1024", 2e7, 0, 0, 1, List.of(2e7)),
-                new Measurement("shortLived-w64", "pooled", "1024", 1e7, 0, 0, 8, List.of(1e7)),
-                new Measurement("echo", "ring", "1024", 7e5, 0, 5, 2, List.of(7e5)),
-                new Measurement("echo", "pooled", "1024", 7e5, 0, 8, 16, List.of(7e5))));
+                new Measurement("shortLived-w64", "ring", "64", 0, 0, 1, List.of(3e7)),
+                new Measurement("shortLived-w64", "pooled", "64", 0, 0, 8, List.of(1e7)),
+                new Measurement("shortLived-w64", "ring", "1024", 0, 0, 1, List.of(2e7)),
+                new Measurement("shortLived-w64", "pooled", "1024", 0, 0, 8, List.of(1e7)),
+                new Measurement("echo", "ring", "1024", 0, 5, 2, List.of(7e5)),
+                new Measurement("echo", "pooled", "1024", 0, 8, 16, List.of(7e5))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         ChartWriter.write(report, "test chart", out);
