@@ -15,8 +15,9 @@ abstract class RingOwnerFields {
 
     /**
      * Seqlock over the structure. Written by the owner only: odd (store-opaque, then a store-store
-     * fence) before it changes guards or {@code head}, even again (store-release) after. Read by
-     * {@link Ring#stats()} with acquire.
+     * fence) before a walk merges regions or a region grows or shrinks, even again (store-release)
+     * after; not around the hand-out of a single free region (see "Accounting" in {@code Ring}). Read
+     * by {@link Ring#stats()} with acquire.
      */
     long structureVersion;
 
