@@ -43,6 +43,8 @@ final class RingByteBufPool {
     RingByteBuf get() {
         if (size > 0) {
             RingByteBuf buf = stack[--size];
+            // Not only tidiness: a stale slot would keep a leaked buffer reachable, and the leak detector
+            // reports a buffer only once it is unreachable.
             stack[size] = null;
             return buf;
         }
