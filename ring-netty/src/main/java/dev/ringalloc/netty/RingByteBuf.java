@@ -282,7 +282,6 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             threadRing = null;
             fallbackMemory = null;
         }
-        handle = Ring.NO_REGION;
         home.recycle(this);
     }
 
