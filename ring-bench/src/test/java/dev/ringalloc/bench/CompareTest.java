@@ -55,13 +55,14 @@ class CompareTest {
         Plan plan = Plan.build(true, 0).filter("^(crossThread|echo|shortLived-w64)$");
         List<Plan.Run> schedule = plan.schedule();
 
-        // Benchmark 1, window 64: 4 sizes × 3 rounds × (5 allocators + floor); the hand-off: 4 sizes × 5 rounds
+        // Benchmark 1, window 64: 4 sizes × 5 rounds × (5 allocators + floor); the hand-off: 4 sizes × 5 rounds
         // × (5 allocators + bound); the echo: 3 sizes × 3 rounds × 5 allocators. One fork per run.
-        assertThat(schedule).hasSize(72 + 120 + 45);
+        assertThat(schedule).hasSize(120 + 120 + 45);
         assertThat(schedule.subList(0, 7)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "floor@64#1", "ring@64#2");
-        List<Plan.Run> handOff = schedule.subList(72, 192);
+        assertThat(schedule.subList(0, 120)).allSatisfy(r -> assertThat(r.rounds()).isEqualTo(5));
+        List<Plan.Run> handOff = schedule.subList(120, 240);
         assertThat(handOff.subList(0, 12)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "bound@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2",
@@ -71,7 +72,7 @@ class CompareTest {
             assertThat(r.rounds()).isEqualTo(5);
         });
         assertThat(handOff).extracting(r -> r.config().size()).containsSequence("64", "64").endsWith("65536");
-        assertThat(schedule.subList(192, 237)).allSatisfy(r -> {
+        assertThat(schedule.subList(240, 285)).allSatisfy(r -> {
             assertThat(r.config().benchmark()).isEqualTo(EchoBenchmark.class);
             assertThat(r.rounds()).isEqualTo(3);
         });
