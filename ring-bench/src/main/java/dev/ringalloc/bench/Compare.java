@@ -122,7 +122,7 @@ public final class Compare {
             "usage: java -jar ring-bench/target/benchmarks.jar [--full] [--only REGEX] [--forks N]",
             "           [--warmup N] [--iterations N] [--time MS] [--out DIR] [--verbose] [--list]",
             "  (default) short comparison: a few minutes on two cores",
-            "  --full    every benchmark's whole matrix (3 forks, 5 for the cross-thread hand-off)",
+            "  --full    every benchmark's whole matrix (5 forks for benchmarks 1 and 2, 3 for the rest)",
             "  --only    keep configurations whose table id or description matches REGEX,",
             "            e.g. shortLived, crossThread, growth, ringal, echo, 'allocator=ring'",
             "  --out     results folder (default: results); each run writes a timestamped subfolder",
