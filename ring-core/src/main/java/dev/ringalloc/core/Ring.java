@@ -463,10 +463,8 @@ public final class Ring extends RingOwnerPadding {
             return NO_REGION;
         }
         // No seqlock and no reclaim store: see "Accounting". take() rewrites this guard, so a release
-        // not yet reclaimed is only subtracted from `occupied`.
-        if (stampOf(g) != 0) {
-            occupied -= (long) (next - index - 1) << 3;
-        }
+        // not yet reclaimed is only accounted for.
+        accountRelease(g, index);
         return take(index, next, words, 0, advanceHead);
     }
 
@@ -498,12 +496,23 @@ public final class Ring extends RingOwnerPadding {
         return handle(run, stamp);
     }
 
-    /** A free guard still carrying a stamp was released since the owner last saw it: account for it. */
+    /** {@link #accountRelease}, then clears the stamp so the release is not accounted for twice. */
     private void reclaim(long g, int index) {
-        if (stampOf(g) != 0) {
-            occupied -= (long) (nextOf(g) - index - 1) << 3;
+        if (accountRelease(g, index)) {
             srGuard(index, guard(false, 0, nextOf(g)));
         }
+    }
+
+    /**
+     * A free guard still carrying a stamp was released since the owner last saw it: takes its bytes off
+     * {@code occupied}. The caller clears the stamp, or overwrites the guard. True if there was one.
+     */
+    private boolean accountRelease(long g, int index) {
+        if (stampOf(g) == 0) {
+            return false;
+        }
+        occupied -= (long) (nextOf(g) - index - 1) << 3;
+        return true;
     }
 
     private void occupy(long bytes) {
