@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The main job: runs the allocator comparison through JMH and reports it.
@@ -346,10 +347,8 @@ public final class Compare {
         StringBuilder b = new StringBuilder(
                 "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s\n");
         for (Measurement m : measurements) {
-            StringBuilder rounds = new StringBuilder();
-            for (double score : m.forkScores()) {
-                rounds.append(rounds.length() == 0 ? "" : ";").append(String.format(Locale.ROOT, "%.1f", score));
-            }
+            String rounds = m.forkScores().stream().map(score -> String.format(Locale.ROOT, "%.1f", score))
+                    .collect(Collectors.joining(";"));
             b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s%n", m.table(), m.series(),
                     m.size(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds));
         }
