@@ -91,7 +91,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
 
     /** The ring holding the memory, or null while the memory comes from the fallback allocator. */
     ThreadRing threadRing;
-    /** The ring region's handle; meaningful only while {@link #threadRing} is not null. */
+    /**
+     * The ring region's handle; meaningful only while the buffer is live and {@link #threadRing} is not null.
+     * A released buffer keeps its last handle (stale): {@link #init} writes the next one.
+     */
     long handle = Ring.NO_REGION;
     /** The fallback allocator's buffer holding the memory, or null while the memory is a ring region. */
     ByteBuf fallbackMemory;
