@@ -3,13 +3,28 @@ package dev.ringalloc.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
 
 /**
- * The ring: one direct {@link ByteBuffer} cut into regions by 8-byte guard words. This class is the
- * whole algorithm: the guard layout, the allocation walk, in-place growth and shrink, release, and
- * the read-only walk behind the statistics. Everything above it ({@link RingAllocator}, the buffers,
- * the Netty allocator) works with <em>handles</em> and never touches a guard word itself.
+ * The ring: one block of memory cut into regions by 8-byte guard words. This class is the whole algorithm:
+ * the guard layout, the allocation walk, growth and shrink in place, release, the lifecycle, and the
+ * read-only walks behind the statistics. Everything above it ({@link RingAllocator}, the buffers, the Netty
+ * allocator) holds <em>handles</em> and never reads a guard itself; {@link RingMemory} holds the words.
+ *
+ * <h2>Glossary</h2>
+ * <dl>
+ *   <dt>region</dt><dd>a guard and the payload behind it, up to the next guard.</dd>
+ *   <dt>guard</dt><dd>the 8-byte word that starts a region: a locked bit, a stamp and the index of the next
+ *       guard.</dd>
+ *   <dt>stamp</dt><dd>which allocation holds a region: a per-ring counter, never 0 when issued.</dd>
+ *   <dt>handle</dt><dd>names one allocation: {@code guardIndex << 32 | stamp}.</dd>
+ *   <dt>run</dt><dd>consecutive free regions, merged into the first by rewriting its {@code next}.</dd>
+ *   <dt>head</dt><dd>the guard just behind the newest allocation (or on it, once the owner released it).</dd>
+ *   <dt>frontier</dt><dd>the ring's last region, whose {@code next} is the tail: beyond the memory in use,
+ *       untouched until the ring needs it.</dd>
+ *   <dt>tail</dt><dd>a permanent guard in the last word, pointing back to word 0, never handed out.</dd>
+ *   <dt>owner</dt><dd>the one thread that allocates, grows and shrinks; any thread releases.</dd>
+ * </dl>
  *
  * <h2>Layout</h2>
  * <pre>
@@ -20,88 +35,86 @@ import java.nio.ByteOrder;
  *      |                 ^  |                    ^
  *      +----- next ------+  +------ next --------+
  * </pre>
- * The memory is a circular singly linked list of regions. A region starts with a guard word; its
- * payload runs up to the next guard, so its capacity is {@code (next - this - 1) * 8} bytes. Offset 0
- * always holds a guard (accumulation after a wrap restarts there); the tail guard at the last word
- * points back to word 0 and is never handed out. A guard word is
+ * A region's capacity is {@code (next - this - 1) * 8} bytes. A guard word is
  * <pre>
  *   bit 63       locked: the region is held by a buffer
- *   bits 32..62  stamp: which allocation holds it (a 31-bit per-ring counter, never 0 when issued)
+ *   bits 32..62  stamp of the allocation that holds (or last held) it; 0 once the owner has seen it free
  *   bits 0..31   next: word index of the following guard
  * </pre>
- * A handle names one allocation: {@code guardIndex << 32 | stamp}. A free guard keeps the stamp of
- * its last holder until the owner's walk has accounted for the release (see "Accounting"); then the
- * stamp is 0.
+ * Word 0 always holds a guard. Direct memory starts 8 bytes before a cache-line boundary, so the payload of
+ * every guard at a multiple of 8 words is 64-byte aligned; a request of 1 KiB or more ends on such a boundary
+ * (keeping up to 56 bytes of slack), so the region behind it starts aligned: copies into large buffers touch
+ * no more cache lines than they must (measured +7 % at 16 KiB, window 64). Smaller requests are packed.
  *
  * <h2>Allocation (owner thread only)</h2>
- * The walk starts at {@code head}, the guard just behind the newest allocation. It accumulates
- * consecutive free regions, merging each into the first by rewriting that guard's {@code next},
- * until the run is large enough. It then splits off what is left as a new free region (unless that
- * would leave less than {@link #MIN_SPLIT_WORDS} words, in which case the whole run is handed out),
- * locks the guard with a fresh stamp, and moves {@code head} behind it. A locked region breaks the
- * run: the walk skips it and restarts accumulation behind it, so one long-lived buffer costs its own
- * bytes rather than jamming the ring. Reaching the tail restarts accumulation at word 0, because a
- * buffer is always contiguous. The walk gives up after one full lap (or after {@code maxVisits}
- * regions, for bounded latency) and returns {@link #NO_REGION}.
- * <p>One exception to starting at {@code head}: the region the owner itself released most recently
- * ({@code releasedOnOwner}) is tried first, so that bytes just freed, still in the owner's cache, are
- * reused instead of the next and coldest part of the ring. On allocate-release-allocate (the newest region,
- * {@code last}, released) the walk simply starts at {@code last}. On release-oldest-then-allocate, the
- * life of per-message buffers with several in flight, the oldest region is handed out again if it alone
- * is large enough, and {@code head} stays where it is: the ring then cycles through about as many bytes
- * as are in flight rather than through all its memory. This costs one guard read; if the region does not
- * fit, the walk from {@code head} runs as usual. Not when another thread released the region: its cache
- * lines are then in that thread's cache, and handing them straight back would make them bounce between
- * the two. A recorded release is used by the next allocation or forgotten by it.
- *
- * <p>Then, before walking from {@code head}, the first region of the ring (word 0) is tried: if it is free
- * and large enough alone, it is handed out and {@code head} moves behind it. When other threads release
- * the buffers (an event loop allocating, a worker releasing), the owner never gets a recorded release,
- * and a walk from {@code head} alone would sweep the whole ring, so large buffers would be written into
- * memory that has long left every cache. Going back to the start as soon as the start is free keeps the
- * bytes in use near the start of the ring, about as many as are in flight. The cost is one guard read.
- * Where {@code head} was before it went back is kept as {@code frontier}: if the walk from the new
- * {@code head} would begin at a held region (it has caught up with the buffers still in flight), it
- * resumes at the frontier instead of skipping all of them; the frontier is forgotten once the walk reaches
- * it in order or a merge absorbs it.
- *
- * <h2>Alignment</h2>
- * The memory starts 8 bytes before a cache-line boundary, so a guard at a multiple of 8 words has a
- * 64-byte aligned payload (guard 0 among them). A request of 1 KiB or more ends on such a boundary (the
- * region keeps up to 56 bytes of slack), so the region behind it, the next one handed out from
- * {@code head}, starts aligned: copies into large buffers then touch no more cache lines than they must
- * (measured: +7 % at 16 KiB, window 64). Smaller requests are packed without rounding.
+ * The basic walk:
+ * <ol>
+ *   <li>Start at {@code head}, with an empty run.</li>
+ *   <li>Read the guard. If the region is held, step over it: the run restarts behind it. One long-lived
+ *       buffer costs its own bytes and one guard read per lap, not a jammed ring.</li>
+ *   <li>If it is free, it starts the run, or is merged into it: the run's first guard now points past it and
+ *       its own guard becomes payload.</li>
+ *   <li>Once the run holds the request: split off what is left over as a new free region (unless that would
+ *       be under {@link #MIN_SPLIT_WORDS} words: then the whole run is handed out), lock the first guard with
+ *       a fresh stamp, move {@code head} behind it, return the handle.</li>
+ *   <li>At the tail, go on at word 0 with an empty run: a buffer is contiguous.</li>
+ *   <li>After one lap, or {@code maxVisits} regions read, give up: {@link #NO_REGION}.</li>
+ * </ol>
+ * Around that walk, in this order, shortcuts that keep the bytes in use few and warm. Buffers die roughly in
+ * the order they were born, so the ring cycles through a <em>zone</em>, from word 0 to the frontier, of about
+ * the bytes in flight, and grows it only when the walk catches up with buffers still in flight: the caches and
+ * the operating system's resident pages then hold about those bytes, never the whole ring.
+ * <ol type="a">
+ *   <li><b>Reuse in place.</b> The region the owner itself released last ({@code releasedOnOwner}), if it
+ *       holds the request without a split, is handed out again where it is and {@code head} stays: an
+ *       allocate-release loop, and per-message buffers of one size released oldest first, touch nothing
+ *       else. If it is the newest region, {@code head} moves back onto it, so that the walk of (b) begins
+ *       there. Releases by other threads are not recorded: their cache lines are in the other thread's
+ *       cache.</li>
+ *   <li><b>Near {@code head}.</b> The basic walk from {@code head}, stepping over at most
+ *       {@value #SKIPS_NEAR_HEAD} held regions (long-lived buffers), within the zone: at the frontier it stops,
+ *       after merging into it the free regions just before it (the zone's end retreats over them).</li>
+ *   <li><b>Back to the start.</b> If (b) stopped at the frontier, the end of the zone: the basic walk from
+ *       word 0, stepping over at most {@value #SKIPS_AT_START} held regions, within the zone. The oldest
+ *       buffers of the zone were there and have died: the ring goes round the zone again rather than on into
+ *       memory it has not touched. After a failure it looks again only after 1, 2, 4, then 8 allocations, so
+ *       that a start still in use (the ring filling up, a zone that must grow) is not read over and over.</li>
+ *   <li><b>The frontier.</b> The ring's last region, if it is free and holds the request: the zone grows by
+ *       this buffer. If (b) stopped at the frontier, {@code head} moves behind it; if (b) was blocked by
+ *       buffers in flight, {@code head} stays, so that the next allocation goes back to where the walk was
+ *       blocked, which the oldest of them are leaving meanwhile.</li>
+ *   <li><b>The rest.</b> The basic walk from {@code head}, the whole lap.</li>
+ * </ol>
+ * A free region that the walk merges or hands out is accounted for then (see "Accounting"); nothing else is
+ * written on the way.
  *
  * <h2>Growth and shrink (owner thread only)</h2>
- * A held region grows in place by absorbing the free regions that follow it (typically the newest
- * buffer, with {@code head} right behind it). Its guard stays locked and keeps its stamp; only
- * {@code next} changes. A shrink splits the unused end off as a new free region.
+ * A held region grows in place by absorbing the free regions behind it (typically the newest buffer, with
+ * {@code head} right behind it). Its guard stays locked and keeps its stamp; only {@code next} changes. A
+ * shrink splits the unused end off as a new free region.
  *
  * <h2>Release (any thread)</h2>
- * One compare-and-set of the guard word from {@code locked|stamp|next} to {@code stamp|next}. The
- * CAS is volatile, and the owner reads guards with acquire semantics, so everything the releasing
- * thread did to the payload happens-before the owner reuses those bytes. A CAS that finds the guard
- * unlocked or carrying another stamp is a double or stale release: it throws and changes nothing.
- * Only the owner changes the structure (split, merge, {@code head}); other threads only clear lock
- * bits. A held guard is written by nobody but the owner and the region's releaser, so when the
- * releaser is the owner ({@link #releaseOnOwner}) the same check is followed by a plain store-release.
+ * One compare-and-set of the guard from {@code locked|stamp|next} to {@code stamp|next}. It is volatile, and
+ * the owner reads guards with acquire, so everything the releasing thread did to the payload happens-before
+ * the owner reuses those bytes. A CAS that finds the guard unlocked or with another stamp is a double or stale
+ * release: it throws and changes nothing. Only the owner changes the structure (split, merge, {@code head});
+ * other threads only clear lock bits. A held guard is written only by the owner and by the region's releaser,
+ * so when the releaser is the owner ({@link #releaseOnOwner}) the same check is followed by a store-release.
  *
  * <h2>Accounting</h2>
- * The release path does nothing but its CAS, so the owner learns of a release only when its walk
- * meets the unlocked guard: a free guard with a non-zero stamp is "released, not yet reclaimed".
- * {@code occupied} (bytes held or released-but-unreclaimed) is kept by the owner and its peak is the
- * high-water mark. Exact figures (bytes in use, largest free run) come from {@link #stats()}, a
- * read-only walk that any thread may run: it is validated against {@code structureVersion}, a
- * seqlock the owner makes odd while a walk merges regions or a region grows or shrinks. Handing out
- * a single free region (the first-choice path of "Allocation") skips the seqlock: it turns no guard
- * into payload, and the guard it may add by a split is stored before the lock that points to it, so a
- * walk (acquire loads) follows valid guards before and after it. That path is the hot one: with
- * it, a hand-out is one guard load and one or two guard stores.
+ * The owner learns of a release only when it meets the unlocked guard, still carrying its stamp: it then
+ * takes the region's bytes off {@code occupied} (held, or released but not yet seen), whose peak is the
+ * high-water mark, and the guard is rewritten without the stamp by the merge or hand-out that uses it. Exact
+ * figures come from {@link #stats()}, a read-only walk any thread may run, validated against
+ * {@code structureVersion}, a seqlock the owner makes odd while it merges regions or grows or shrinks one.
+ * Handing out a single free region needs no seqlock: it turns no guard into payload, and the guard a split
+ * adds is stored before the lock that points to it, so a walk with acquire loads follows valid guards either
+ * way. That hand-out is one guard load and one or two guard stores.
  *
  * <h2>Lifecycle</h2>
- * {@code OPEN} until {@link #retire()} (the owner will allocate no more: its thread ended or the ring
- * is being closed). A retired ring frees its memory as soon as no region is held, whichever thread
- * notices first: {@code retire()} itself, or the release that unlocks the last region.
+ * {@code OPEN} until {@link #retire()} (the owner will allocate no more: its thread ended or the ring is being
+ * closed). A retired ring frees its memory as soon as no region is held, whichever thread notices first:
+ * {@code retire()} itself, or the release that unlocks the last region.
  */
 public final class Ring extends RingOwnerPadding {
 
@@ -111,18 +124,23 @@ public final class Ring extends RingOwnerPadding {
     /** The smallest region split off as free space, guard included (RingAl's minimum). */
     public static final int MIN_SPLIT_WORDS = 8;
 
-    /** Bytes of a guard word. */
-    private static final int GUARD_BYTES = 8;
-    /** Words per 64-byte cache line. */
-    private static final int LINE_WORDS = 8;
-    /** Requests of at least this many words (1 KiB) end on a cache-line boundary: see "Alignment". */
-    private static final int ALIGN_WORDS = 128;
-
     /** The smallest ring: head region plus tail guard with room for a minimal split. */
     public static final int MIN_CAPACITY = 64;
 
     /** The largest ring: the largest multiple of 64 a direct buffer can hold, less alignment. */
-    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 63) & ~63;
+    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 127) & ~63;
+
+    /** Held regions the walk near {@code head} may step over before the frontier is tried: see "Allocation". */
+    static final int SKIPS_NEAR_HEAD = 16;
+    /** Held regions the walk back at the start may step over: see "Allocation". */
+    static final int SKIPS_AT_START = 16;
+    /** The most allocations between two looks back at the start after it was found pinned. */
+    private static final int MAX_START_BACKOFF = 8;
+
+    /** Words per 64-byte cache line. */
+    private static final int LINE_WORDS = 8;
+    /** Requests of at least this many words (1 KiB) end on a cache-line boundary: see "Layout". */
+    private static final int ALIGN_WORDS = 128;
 
     // ---- guard word layout ---------------------------------------------------------------------
 
@@ -178,55 +196,7 @@ public final class Ring extends RingOwnerPadding {
         return (int) ((bytes + 7L) >>> 3);
     }
 
-    // ---- guard word access: guards are longs in the ring's own memory ----------------------------
-    //
-    // By address through Unsafe where DirectMemory allows it (one load or store: this is most of what an
-    // allocation does), else through a ByteBuffer view VarHandle (the same orderings, plus the buffer's own
-    // bounds and state checks). The static final choice folds away when compiled. Every index passed here
-    // is in [0, tail]: handles are range-checked (checkedIndex), and the walks only follow `next` values that
-    // this class wrote and checks them (checkedNext), so a guard overwritten through memory() is reported
-    // instead of sending an address outside the ring.
-
-    private static final sun.misc.Unsafe UNSAFE = DirectMemory.UNSAFE_ACCESS;
-
-    private static final VarHandle WORD =
-            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    private long wordAddress(int index) {
-        return address + ((long) index << 3);
-    }
-
-    /** Load-acquire of a guard: pairs with the releasing CAS, so the releaser's payload writes are visible. */
-    private long laGuard(int index) {
-        return UNSAFE != null ? UNSAFE.getLongVolatile(null, wordAddress(index))
-                : (long) WORD.getAcquire(memory, index << 3);
-    }
-
-    /** Load-volatile of a guard: for the retire / last-release handshake, which needs a total order. */
-    private long lvGuard(int index) {
-        return UNSAFE != null ? UNSAFE.getLongVolatile(null, wordAddress(index))
-                : (long) WORD.getVolatile(memory, index << 3);
-    }
-
-    /**
-     * Store-release of a guard; owner only, or the releaser of a held guard on the owner thread. Other threads
-     * reach a guard only through a handle published later.
-     */
-    private void srGuard(int index, long guard) {
-        if (UNSAFE != null) {
-            UNSAFE.putOrderedLong(null, wordAddress(index), guard);
-        } else {
-            WORD.setRelease(memory, index << 3, guard);
-        }
-    }
-
-    /** Volatile compare-and-set of a guard: release from any thread, and growth or shrink on the owner. */
-    private boolean casGuard(int index, long expected, long update) {
-        return UNSAFE != null ? UNSAFE.compareAndSwapLong(null, wordAddress(index), expected, update)
-                : WORD.compareAndSet(memory, index << 3, expected, update);
-    }
-
-    // ---- state ---------------------------------------------------------------------------------
+    // ---- fields -------------------------------------------------------------------------------
 
     private static final int OPEN = 0;
     private static final int RETIRED = 1;
@@ -235,12 +205,6 @@ public final class Ring extends RingOwnerPadding {
     private static final VarHandle STATE;
     private static final VarHandle WALKERS;
     private static final VarHandle MEMORY_RELEASED;
-    private static final VarHandle STRUCTURE_VERSION;
-    private static final VarHandle ALLOCATIONS;
-    private static final VarHandle FAILURES;
-    private static final VarHandle REGIONS_SKIPPED;
-    private static final VarHandle GROWTHS_IN_PLACE;
-    private static final VarHandle HIGH_WATER;
 
     static {
         try {
@@ -248,72 +212,66 @@ public final class Ring extends RingOwnerPadding {
             STATE = lookup.findVarHandle(Ring.class, "state", int.class);
             WALKERS = lookup.findVarHandle(Ring.class, "walkers", int.class);
             MEMORY_RELEASED = lookup.findVarHandle(Ring.class, "memoryReleased", boolean.class);
-            STRUCTURE_VERSION = lookup.findVarHandle(RingOwnerFields.class, "structureVersion", long.class);
-            ALLOCATIONS = lookup.findVarHandle(RingOwnerFields.class, "allocations", long.class);
-            FAILURES = lookup.findVarHandle(RingOwnerFields.class, "failures", long.class);
-            REGIONS_SKIPPED = lookup.findVarHandle(RingOwnerFields.class, "regionsSkipped", long.class);
-            GROWTHS_IN_PLACE = lookup.findVarHandle(RingOwnerFields.class, "growthsInPlace", long.class);
-            HIGH_WATER = lookup.findVarHandle(RingOwnerFields.class, "highWater", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** What {@code allocateDirect} returned: the only buffer the JDK can free explicitly. */
-    private final ByteBuffer allocation;
-    /** The view holding guards and payloads, byte 8 cache-line aligned; absolute access only. */
-    private final ByteBuffer memory;
-    /** Native address of {@link #memory}'s byte 0; 0 when guards are accessed through the VarHandle. */
-    private final long address;
+    // The owner's walk state and the statistics are in RingOwnerFields, padded away from these, which every
+    // release reads.
+
+    /** The words. */
+    private final RingMemory memory;
     private final int capacity;
     /** Word index of the permanent tail guard. */
     private final int tail;
     private final int maxVisits;
 
-    /** OPEN, RETIRED or FREED. Written by CAS (any thread), read volatile. */
+    /** OPEN, RETIRED or FREED. Any thread: {@code casState}, {@code lvState}. */
     private volatile int state;
 
-    /**
-     * Threads inside a walk that is not the owner's (see {@link #enterWalk()}). Changed by atomic RMW
-     * (any thread); the RMW is volatile, so it orders against the volatile state read that follows.
-     */
+    /** Threads inside a walk that is not the owner's (see {@link #enterWalk()}). Any thread: {@code gaaWalkers}. */
     private volatile int walkers;
 
-    /** Set once, by CAS, by the thread that gives the memory back. */
+    /** Set once, by the thread that gives the memory back: {@code casMemoryReleased}. */
     @SuppressWarnings("unused")
     private volatile boolean memoryReleased;
 
-    // The owner's walk state and the statistics: in RingOwnerFields, padded away from the fields above.
-
-    private Ring(int capacity, int maxVisits) {
+    private Ring(RingMemory memory, int capacity, int maxVisits) {
+        this.memory = memory;
         this.capacity = capacity;
-        this.allocation = ByteBuffer.allocateDirect(capacity + 63);
-        // Guard 0 sits in the last 8 bytes of a cache line, so that every guard at a multiple of 8 words has
-        // a cache-line aligned payload (see "Alignment"). Not alignedSlice: it also rounds the end down.
-        int shift = (64 - GUARD_BYTES - allocation.alignmentOffset(0, 64)) & 63;
-        this.memory = allocation.slice(shift, capacity);
-        this.address = UNSAFE != null ? DirectMemory.address(memory) : 0L;
         this.tail = (capacity >>> 3) - 1;
         this.maxVisits = maxVisits;
-        srGuard(0, guard(false, 0, tail));
-        srGuard(tail, guard(false, 0, 0));
+        soGuardOnOwner(0, guard(false, 0, tail));
+        soGuard(tail, guard(false, 0, 0));
         VarHandle.releaseFence(); // publish the initial guards with the ring
     }
 
     /**
-     * Creates a ring.
+     * Creates a ring in direct memory: reserved in full, resident only where its buffers have been (see
+     * {@link RingMemory}).
      *
      * @param capacity  bytes, rounded up to a multiple of 8; {@value #MIN_CAPACITY} to {@link #MAX_CAPACITY}
-     * @param maxVisits the most regions one allocation walk may look at (at least 1); the walk also
-     *                  stops after one full lap
+     * @param maxVisits the most regions one allocation may look at (at least 1); a walk also stops after one lap
      * @throws IllegalArgumentException if an argument is out of range
      */
     public static Ring allocate(int capacity, int maxVisits) {
+        int bytes = checkArguments(capacity, maxVisits);
+        return new Ring(RingMemory.direct(bytes), bytes, maxVisits);
+    }
+
+    /** Creates a ring over a {@code byte[]}, for heap buffers; otherwise as {@link #allocate(int, int)}. */
+    public static Ring allocateHeap(int capacity, int maxVisits) {
+        int bytes = checkArguments(capacity, maxVisits);
+        return new Ring(RingMemory.heap(bytes), bytes, maxVisits);
+    }
+
+    private static int checkArguments(int capacity, int maxVisits) {
         checkCapacity(capacity);
         if (maxVisits < 1) {
             throw new IllegalArgumentException("maxVisits must be at least 1, got " + maxVisits);
         }
-        return new Ring((capacity + 7) & ~7, maxVisits);
+        return (capacity + 7) & ~7;
     }
 
     /**
@@ -329,9 +287,25 @@ public final class Ring extends RingOwnerPadding {
         return capacity;
     }
 
-    /** The ring's bytes. Use absolute access only: the buffer's position and limit are shared. */
+    /**
+     * The largest request a ring of {@code capacity} bytes can ever satisfy: one region spanning the ring,
+     * less its first guard and the tail guard.
+     */
+    public static int maxAllocationOf(int capacity) {
+        return ((capacity + 7) & ~7) - 16;
+    }
+
+    /**
+     * The ring's bytes, big-endian: a direct buffer, or a heap buffer over the ring's array. Use absolute access
+     * only: the buffer's position and limit are shared.
+     */
     public ByteBuffer memory() {
-        return memory;
+        return memory.buffer();
+    }
+
+    /** True for a ring in direct memory, false for a heap ring. */
+    public boolean isDirect() {
+        return memory.buffer().isDirect();
     }
 
     /** Total bytes of the ring, guards included. */
@@ -341,200 +315,271 @@ public final class Ring extends RingOwnerPadding {
 
     /** The largest request this ring can ever satisfy: one region spanning the whole ring. */
     public int maxAllocation() {
-        return (tail - 1) << 3;
+        return maxAllocationOf(capacity);
     }
 
-    // ---- the allocation walk (owner only) -------------------------------------------------------
+    // ---- guard access, in the vocabulary of the package documentation ---------------------------
+
+    /** Load-acquire of a guard: pairs with the releasing CAS, so the releaser's payload writes are visible. */
+    private long laGuard(int index) {
+        return memory.laWord(index);
+    }
+
+    /** Load-volatile of a guard: for the retire / last-release handshake, which needs a total order. */
+    private long lvGuard(int index) {
+        return memory.lvWord(index);
+    }
+
+    /** Store-ordered of a guard: the owner, or the releaser of a held guard on the owner thread. */
+    private void soGuard(int index, long guard) {
+        memory.soWord(index, guard);
+    }
+
+    /** Compare-and-set of a guard: release from any thread, growth or shrink on the owner. */
+    private boolean casGuard(int index, long expected, long update) {
+        return memory.casWord(index, expected, update);
+    }
+
+    /** {@link #soGuard} by the owner, which also keeps {@code frontier} on the region that reaches the tail. */
+    private void soGuardOnOwner(int index, long guard) {
+        soGuard(index, guard);
+        if (nextOf(guard) == tail) {
+            frontier = index;
+        }
+    }
+
+    // ---- allocation (owner only) ---------------------------------------------------------------
 
     /**
      * Allocates a region of at least {@code bytes} bytes. Owner thread only.
      *
      * @param bytes 1 to {@link #maxAllocation()}; the caller validates
-     * @return a handle, or {@link #NO_REGION} if no free run of that size was found within one lap
-     *         (or within {@code maxVisits} regions)
+     * @return a handle, or {@link #NO_REGION} if no free run of that size was found within one lap (or within
+     *         {@code maxVisits} regions)
      */
     public long tryAllocate(int bytes) {
-        // Kept small, so the JIT inlines it into the caller; the walk is a method of its own.
+        // Shortcut (a), kept small so that the JIT inlines it into the caller; the rest is a method of its own.
         final int words = wordsFor(bytes);
-        final int reuse = releasedOnOwner;
-        releasedOnOwner = -1;
-        if (reuse >= 0) {
-            long handle = tryReuse(reuse, words, reuse == last || reuse == head);
-            if (handle != NO_REGION) {
-                return handle;
-            }
-            if (reuse == last && !isLocked(laGuard(last))) {
-                return walk(words, last); // the newest region, merged with the free space behind it
-            }
-        }
-        if (head != 0) {
-            final int before = head;
-            long handle = tryReuse(0, words, true);
-            if (handle != NO_REGION) {
-                if (frontier < 0) {
-                    frontier = before;
+        final int released = releasedOnOwner;
+        if (released >= 0) {
+            releasedOnOwner = -1;
+            long g = laGuard(released);
+            if (!isLocked(g)) {
+                int next = checkedNext(g, released);
+                int spare = next - released - 1 - words;
+                if (next == head) {
+                    head = released; // the newest region, released: the walk from head begins at it
+                } else if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
+                    return take(released, g, next, words, false);
                 }
-                return handle;
             }
         }
-        int start = head;
-        if (frontier >= 0 && isLocked(laGuard(start))) {
-            // Since going back to the start of the ring, the walk has caught up with the buffers still in
-            // flight: resume where it was before, rather than skip every one of them.
-            start = frontier;
-            frontier = -1;
-        }
-        return walk(words, start);
+        return allocate(words);
     }
 
-    /** The walk from {@code start}: see the class comment. */
-    private long walk(int words, int start) {
-        int cur = start;
-        int run = -1; // guard index where the current run of free regions starts, or -1
-        int visits = 0;
-        long skipped = 0;
-        boolean lapped = false;
-        beginStructureChange();
+    /** Shortcuts (b) to (e) of "Allocation", and the failure count. */
+    private long allocate(int words) {
+        visitsLeft = maxVisits;
         try {
-            while (true) {
-                if (cur == tail) {
-                    if (lapped) {
-                        break;
-                    }
-                    lapped = true;
-                    run = -1; // a buffer is contiguous: accumulation restarts at word 0
-                    cur = 0;
-                }
-                // One lap: stop once back at the start, unless a run reaching into the start may still grow.
-                if (lapped && (cur > start || (cur == start && run < 0))) {
-                    break;
-                }
-                if (++visits > maxVisits) {
-                    break;
-                }
-                if (cur == frontier) {
-                    frontier = -1; // reached in order, or about to be merged away
-                }
-                long g = laGuard(cur);
-                int next = checkedNext(g, cur);
-                if (isLocked(g)) {
-                    skipped++;
-                    run = -1;
-                    cur = next;
-                    continue;
-                }
-                reclaim(g, cur);
-                if (run < 0) {
-                    run = cur;
-                } else {
-                    srGuard(run, guard(false, 0, next)); // merge: cur's guard becomes payload of run
-                    if (cur == head) {
-                        head = run;
-                    }
-                    if (cur == last) {
-                        last = -1;
-                    }
-                }
-                if (next - run - 1 >= words) {
-                    return take(run, next, words, skipped, true);
-                }
-                cur = next;
+            // A merge may absorb the guard head was on: every step reads the field afresh.
+            long handle = walk(head, words, SKIPS_NEAR_HEAD, false, true);
+            boolean endOfZone = stoppedAtFrontier;
+            if (handle == NO_REGION && endOfZone && head != 0) {
+                handle = backToStart(words);
             }
-            count(FAILURES, 1);
-            count(REGIONS_SKIPPED, skipped);
-            return NO_REGION;
+            if (handle == NO_REGION) {
+                handle = takeFrontier(words, endOfZone);
+            }
+            if (handle == NO_REGION) {
+                handle = walk(head, words, Integer.MAX_VALUE, true, false);
+            }
+            if (handle == NO_REGION) {
+                soFailures(failures + 1);
+            }
+            return handle;
         } finally {
-            endStructureChange();
+            if (changing) {
+                changing = false;
+                endStructureChange();
+            }
         }
     }
 
     /**
-     * Hands out region {@code index} (the owner's last released region, or the ring's first) if it is free
-     * and holds {@code words} alone; {@code head} moves behind it only if {@code advanceHead}, i.e. where a
-     * walk from {@code head} would have handed it out too (see "Allocation").
+     * The basic walk of "Allocation" from {@code start}: hands out {@code words} from the first run that holds
+     * them, stepping over at most {@code maxSkips} held regions; after the tail it goes on at word 0 only if
+     * {@code lap}; if {@code withinZone}, it stops at the frontier and says so in {@code stoppedAtFrontier}.
+     * {@link #NO_REGION} if there is no such run within those bounds or the allocation's visits.
      */
-    private long tryReuse(int index, int words, boolean advanceHead) {
-        long g = laGuard(index);
-        if (isLocked(g)) {
-            return NO_REGION;
+    private long walk(int start, int words, int maxSkips, boolean lap, boolean withinZone) {
+        stoppedAtFrontier = false;
+        int cur = start;
+        int run = -1;        // first guard of the current run of free regions, or -1
+        long runGuard = 0L;  // its guard word as last read or written
+        int skips = 0;
+        boolean lapped = false;
+        while (true) {
+            if (cur == tail) {
+                if (!lap || lapped) {
+                    break;
+                }
+                lapped = true;
+                run = -1; // a buffer is contiguous: a run does not reach across the tail
+                cur = 0;
+            }
+            // One lap: stop once back at the start, unless a run reaching into the start may still grow.
+            if (lapped && (cur > start || (cur == start && run < 0))) {
+                break;
+            }
+            if (--visitsLeft < 0) {
+                break;
+            }
+            long g = laGuard(cur);
+            int next = checkedNext(g, cur);
+            if (withinZone && cur == frontier) {
+                if (run >= 0 && !isLocked(g)) {
+                    merge(run, runGuard, cur, g, next); // free space before the frontier: the frontier retreats
+                }
+                stoppedAtFrontier = true;
+                break;
+            }
+            if (isLocked(g)) {
+                if (skips == maxSkips) {
+                    break;
+                }
+                skips++;
+                run = -1;
+                cur = next;
+                continue;
+            }
+            if (run < 0) {
+                run = cur;
+                runGuard = g;
+            } else {
+                runGuard = merge(run, runGuard, cur, g, next);
+            }
+            if (next - run - 1 >= words) {
+                countSkips(skips);
+                return take(run, runGuard, next, words, true);
+            }
+            cur = next;
         }
-        int next = checkedNext(g, index);
-        if (next - index - 1 < words) {
-            return NO_REGION;
-        }
-        // No seqlock and no reclaim store: see "Accounting". take() rewrites this guard, so a release
-        // not yet reclaimed is only accounted for.
-        accountRelease(g, index);
-        return take(index, next, words, 0, advanceHead);
+        countSkips(skips);
+        return NO_REGION;
     }
 
     /**
-     * Hands out the free run [run, next) for {@code words} words: split, lock, and, when the run is where
-     * the walk from {@code head} found it, advance {@code head} behind it.
+     * Shortcut (c): the walk from word 0, unless it failed lately. After a failure it waits 1, 2, 4, then 8
+     * allocations before it looks again: a start pinned by buffers still in flight (the ring filling up, or a
+     * zone that must grow) is then not read over and over, and the zone grows by at most that many buffers in
+     * between.
      */
-    private long take(int run, int next, int words, long skipped, boolean advanceHead) {
+    private long backToStart(int words) {
+        if (startRetryIn > 0) {
+            startRetryIn--;
+            return NO_REGION;
+        }
+        long handle = walk(0, words, SKIPS_AT_START, false, true);
+        if (handle == NO_REGION) {
+            startBackoff = Math.min(Math.max(1, startBackoff * 2), MAX_START_BACKOFF);
+            startRetryIn = startBackoff;
+        } else {
+            startBackoff = 0;
+        }
+        return handle;
+    }
+
+    /**
+     * Shortcut (d): the frontier, if it is free and holds {@code words}. Where the walk from head was blocked
+     * by buffers in flight, {@code head} stays, so that the next allocation goes back there, to the space the
+     * oldest of them leave meanwhile; where the walk reached the end of the zone in use ({@code endOfZone}),
+     * {@code head} moves behind the new buffer and the zone grows.
+     */
+    private long takeFrontier(int words, boolean endOfZone) {
+        final int at = frontier; // one read, whatever is left of the allocation's visits
+        long g = laGuard(at);
+        if (isLocked(g) || tail - at - 1 < words) {
+            return NO_REGION;
+        }
+        return take(at, g, checkedNext(g, at), words, endOfZone);
+    }
+
+    /**
+     * Merges free region {@code cur} (guard {@code g}, next {@code next}) into the run starting at {@code run}
+     * (guard {@code runGuard}): accounts for both if released and unseen, and returns the run's new guard.
+     */
+    private long merge(int run, long runGuard, int cur, long g, int next) {
+        if (!changing) {
+            changing = true;
+            beginStructureChange();
+        }
+        accountRelease(runGuard, run);
+        accountRelease(g, cur);
+        long merged = guard(false, 0, next);
+        soGuardOnOwner(run, merged); // cur's guard is payload of run from here on
+        if (head == cur) {
+            head = run;
+        }
+        return merged;
+    }
+
+    /**
+     * Hands out the free run [run, next), whose first guard reads {@code runGuard}, for {@code words} words:
+     * split, lock, and, if {@code advanceHead}, move {@code head} behind it.
+     */
+    private long take(int run, long runGuard, int next, int words, boolean advanceHead) {
+        accountRelease(runGuard, run);
         int end = run + 1 + words;
         if (words >= ALIGN_WORDS) {
             // End at a multiple of 8 words, so the region behind starts with an aligned payload.
             end = Math.min((end + LINE_WORDS - 1) & -LINE_WORDS, next);
         }
         if (next - end >= MIN_SPLIT_WORDS) {
-            srGuard(end, guard(false, 0, next));
+            soGuardOnOwner(end, guard(false, 0, next));
         } else {
             end = next;
         }
         int stamp = nextStamp;
         nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
-        srGuard(run, guard(true, stamp, end));
+        soGuardOnOwner(run, guard(true, stamp, end));
         if (advanceHead) {
-            last = run;
             head = end == tail ? 0 : end;
         }
         occupy((long) (end - run - 1) << 3);
-        count(ALLOCATIONS, 1);
-        count(REGIONS_SKIPPED, skipped);
+        soAllocations(allocations + 1);
         return handle(run, stamp);
-    }
-
-    /** {@link #accountRelease}, then clears the stamp so the release is not accounted for twice. */
-    private void reclaim(long g, int index) {
-        if (accountRelease(g, index)) {
-            srGuard(index, guard(false, 0, nextOf(g)));
-        }
     }
 
     /**
      * A free guard still carrying a stamp was released since the owner last saw it: takes its bytes off
-     * {@code occupied}. The caller clears the stamp, or overwrites the guard. True if there was one.
+     * {@code occupied}. Called just before the guard is rewritten, so each release is counted once.
      */
-    private boolean accountRelease(long g, int index) {
-        if (stampOf(g) == 0) {
-            return false;
+    private void accountRelease(long g, int index) {
+        if (stampOf(g) != 0) {
+            occupied -= (long) (nextOf(g) - index - 1) << 3;
         }
-        occupied -= (long) (nextOf(g) - index - 1) << 3;
-        return true;
+    }
+
+    private void countSkips(int skips) {
+        if (skips > 0) {
+            soRegionsSkipped(regionsSkipped + skips);
+        }
     }
 
     private void occupy(long bytes) {
         occupied += bytes;
         if (occupied > highWater) {
-            HIGH_WATER.setRelease(this, occupied);
-        }
-    }
-
-    private void count(VarHandle counter, long delta) {
-        if (delta != 0) {
-            counter.setRelease(this, (long) counter.get(this) + delta);
+            soHighWater(occupied);
         }
     }
 
     private void beginStructureChange() {
-        STRUCTURE_VERSION.setOpaque(this, (long) STRUCTURE_VERSION.get(this) + 1);
-        VarHandle.storeStoreFence();
+        soStructureVersion(structureVersion + 1);
+        VarHandle.storeStoreFence(); // odd before any guard it covers
     }
 
     private void endStructureChange() {
-        STRUCTURE_VERSION.setRelease(this, (long) STRUCTURE_VERSION.get(this) + 1);
+        soStructureVersion(structureVersion + 1);
     }
 
     // ---- growth and shrink (owner only) ---------------------------------------------------------
@@ -556,7 +601,7 @@ public final class Ring extends RingOwnerPadding {
     public boolean tryGrowInPlace(long handle, int bytes) {
         final int index = indexOf(handle);
         final int words = wordsFor(bytes);
-        long g = heldGuard(handle);
+        final long g = heldGuard(handle);
         final int end = checkedNext(g, index);
         if (end - index - 1 >= words) {
             return true;
@@ -574,35 +619,33 @@ public final class Ring extends RingOwnerPadding {
         }
         beginStructureChange();
         try {
-            // Account for what is absorbed, then rewrite: split off the surplus, extend our guard.
             for (int r = end; r != cur; ) {
                 long n = laGuard(r);
-                reclaim(n, r);
+                accountRelease(n, r);
                 r = nextOf(n);
             }
             int newEnd = index + 1 + words;
             if (cur - newEnd >= MIN_SPLIT_WORDS) {
-                srGuard(newEnd, guard(false, 0, cur));
+                soGuardOnOwner(newEnd, guard(false, 0, cur));
             } else {
                 newEnd = cur;
             }
-            if (!casGuard(index, g, guard(true, stampOf(g), newEnd))) {
+            long grown = guard(true, stampOf(g), newEnd);
+            if (!casGuard(index, g, grown)) {
                 throw released(handle);
             }
-            if (head >= end && head < cur) {
+            if (newEnd == tail) {
+                frontier = index;
+            }
+            // Guards in [end, newEnd) are payload now: no cursor may point at them.
+            if (head >= end && head < newEnd) {
                 head = newEnd == tail ? 0 : newEnd;
             }
-            if (last >= end && last < cur) {
-                last = -1;
-            }
-            if (releasedOnOwner >= end && releasedOnOwner < cur) {
-                releasedOnOwner = -1; // absorbed: no longer a guard
-            }
-            if (frontier >= end && frontier < cur) {
-                frontier = -1;
+            if (releasedOnOwner >= end && releasedOnOwner < newEnd) {
+                releasedOnOwner = -1;
             }
             occupy((long) (newEnd - end) << 3);
-            count(GROWTHS_IN_PLACE, 1);
+            soGrowthsInPlace(growthsInPlace + 1);
             return true;
         } finally {
             endStructureChange();
@@ -618,7 +661,7 @@ public final class Ring extends RingOwnerPadding {
      */
     public int shrink(long handle, int bytes) {
         final int index = indexOf(handle);
-        long g = heldGuard(handle);
+        final long g = heldGuard(handle);
         final int end = checkedNext(g, index);
         final int newEnd = index + 1 + Math.max(1, wordsFor(bytes));
         if (end - newEnd < MIN_SPLIT_WORDS) {
@@ -626,12 +669,12 @@ public final class Ring extends RingOwnerPadding {
         }
         beginStructureChange();
         try {
-            srGuard(newEnd, guard(false, 0, end));
+            soGuardOnOwner(newEnd, guard(false, 0, end));
             if (!casGuard(index, g, guard(true, stampOf(g), newEnd))) {
                 throw released(handle);
             }
             if (head == end) {
-                head = newEnd; // the freed tail is the next allocation's first choice
+                head = newEnd; // the freed end is where the next walk from head begins
             }
             occupied -= (long) (end - newEnd) << 3;
             return (newEnd - index - 1) << 3;
@@ -643,7 +686,7 @@ public final class Ring extends RingOwnerPadding {
     /**
      * The {@code next} of guard {@code g} at word {@code index}, which this class only ever writes pointing
      * forward and at most to the tail. Anything else means the guard was overwritten through
-     * {@link #memory()}: reported here, before it could become an address outside the ring.
+     * {@link #memory()}: reported here, before it could become an access outside the ring.
      */
     private int checkedNext(long g, int index) {
         int next = nextOf(g);
@@ -680,7 +723,7 @@ public final class Ring extends RingOwnerPadding {
                 throw released(handle);
             }
         } while (!casGuard(index, g, g & ~LOCKED)); // retries only if the owner moved `next` meanwhile
-        if (stateIs(RETIRED)) {
+        if (lvState() == RETIRED) {
             freeIfEmpty();
         }
     }
@@ -695,9 +738,14 @@ public final class Ring extends RingOwnerPadding {
      * @throws IllegalStateException as {@link #release(long)}
      */
     public void releaseOnOwner(long handle) {
-        srGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
+        if (memory.serializesReleases()) {
+            release(handle);
+            releasedOnOwner = indexOf(handle);
+            return;
+        }
+        soGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
         releasedOnOwner = indexOf(handle);
-        if (stateIs(RETIRED)) {
+        if (lvState() == RETIRED) {
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();
             freeIfEmpty();
@@ -706,7 +754,7 @@ public final class Ring extends RingOwnerPadding {
 
     private int checkedIndex(long handle) {
         int index = indexOf(handle);
-        if (index < 0 || index >= tail || stateIs(FREED)) {
+        if (index < 0 || index >= tail || lvState() == FREED) {
             throw released(handle);
         }
         return index;
@@ -719,29 +767,33 @@ public final class Ring extends RingOwnerPadding {
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
+    private int lvState() {
+        return state;
+    }
+
+    private boolean casState(int expected, int update) {
+        return STATE.compareAndSet(this, expected, update);
+    }
+
     /**
      * The owner will allocate no more. The memory is freed now if no region is held, else by the
      * release of the last held region. Idempotent. After this, {@link #tryAllocate(int)} must not be
      * called.
      */
     public void retire() {
-        if (STATE.compareAndSet(this, OPEN, RETIRED)) {
+        if (casState(OPEN, RETIRED)) {
             freeIfEmpty();
         }
     }
 
     /** True once the ring's memory has been given back. */
     public boolean isFreed() {
-        return stateIs(FREED);
+        return lvState() == FREED;
     }
 
     /** True once {@link #retire()} was called. */
     public boolean isRetired() {
-        return state != OPEN;
-    }
-
-    private boolean stateIs(int s) {
-        return state == s;
+        return lvState() != OPEN;
     }
 
     /**
@@ -752,7 +804,7 @@ public final class Ring extends RingOwnerPadding {
     private void freeIfEmpty() {
         enterWalk();
         try {
-            if (!stateIs(RETIRED)) {
+            if (lvState() != RETIRED) {
                 return;
             }
             for (int cur = 0; cur != tail; ) {
@@ -762,7 +814,7 @@ public final class Ring extends RingOwnerPadding {
                 }
                 cur = checkedNext(g, cur);
             }
-            STATE.compareAndSet(this, RETIRED, FREED);
+            casState(RETIRED, FREED);
         } finally {
             leaveWalk();
         }
@@ -774,22 +826,24 @@ public final class Ring extends RingOwnerPadding {
      * leaves last once the ring is FREED gives the memory back, so no walk reads freed memory.
      */
     private void enterWalk() {
-        WALKERS.getAndAdd(this, 1);
+        gaaWalkers(1);
     }
 
     private void leaveWalk() {
-        if ((int) WALKERS.getAndAdd(this, -1) == 1 && isFreed()) {
-            releaseMemory();
+        if (gaaWalkers(-1) == 1 && isFreed() && casMemoryReleased()) {
+            memory.free();
         }
     }
 
-    private void releaseMemory() {
-        if (MEMORY_RELEASED.compareAndSet(this, false, true)) {
-            DirectMemory.free(allocation);
-        }
+    private int gaaWalkers(int delta) {
+        return (int) WALKERS.getAndAdd(this, delta);
     }
 
-    // ---- statistics -----------------------------------------------------------------------------
+    private boolean casMemoryReleased() {
+        return MEMORY_RELEASED.compareAndSet(this, false, true);
+    }
+
+    // ---- read-only walks (any thread) -----------------------------------------------------------
 
     /**
      * A snapshot of the ring's figures. Any thread; exact when the owner is not allocating at the same
@@ -797,27 +851,59 @@ public final class Ring extends RingOwnerPadding {
      * bounded number of tries).
      */
     public RingStats stats() {
+        long[] figures = new long[3]; // bytes in use, live regions, largest free run
         enterWalk();
         try {
-            return walkStats();
+            consistentWalk(figures, null);
+        } finally {
+            leaveWalk();
+        }
+        return new RingStats(capacity, laAllocations(), laFailures(), laRegionsSkipped(), laGrowthsInPlace(),
+                figures[0], (int) figures[1], laHighWater(), figures[2]);
+    }
+
+    /**
+     * Calls {@code onLiveRegion} with the handle of every region held right now, in ring order, from a walk
+     * validated as {@link #stats()}'s is (a region is reported once even if the walk was retried). Any
+     * thread; the handles are for reading ({@link #payloadOffset}, {@link #stampAge}), not for releasing.
+     */
+    public void forEachLiveRegion(LongConsumer onLiveRegion) {
+        long[] figures = new long[3];
+        enterWalk();
+        try {
+            long[] handles = consistentWalk(figures, new long[16]);
+            for (int i = 0; i < (int) figures[1]; i++) {
+                onLiveRegion.accept(handles[i]);
+            }
         } finally {
             leaveWalk();
         }
     }
 
-    private RingStats walkStats() {
-        long inUse = 0;
-        long largestFree = 0;
-        int liveRegions = 0;
+    /**
+     * How many allocations this ring made after the one that holds {@code handle}: the age of a live region in
+     * allocations. Any thread; exact while fewer than 2^31 allocations separate the two.
+     */
+    public long stampAge(long handle) {
+        long latest = (laAllocations() - 1) % STAMP_MASK + 1; // the stamp of the newest allocation
+        return Math.floorMod(latest - stampOfHandle(handle), STAMP_MASK);
+    }
+
+    /**
+     * Walks the ring read-only until a walk is consistent with {@code structureVersion}: fills {@code figures}
+     * (bytes in use, live regions, largest free run) and, if {@code handles} is given, returns the live
+     * handles (the array grown as needed).
+     */
+    private long[] consistentWalk(long[] figures, long[] handles) {
         for (int attempt = 0; attempt < 64 && !isFreed(); attempt++) {
-            long version = (long) STRUCTURE_VERSION.getAcquire(this);
+            long version = laStructureVersion();
             if ((version & 1) != 0) {
                 Thread.onSpinWait();
                 continue;
             }
-            inUse = 0;
-            largestFree = 0;
-            liveRegions = 0;
+            long inUse = 0;
+            long largestFree = 0;
+            int live = 0;
             boolean consistent = true;
             int runStart = -1;
             int steps = 0;
@@ -830,7 +916,13 @@ public final class Ring extends RingOwnerPadding {
                 }
                 if (isLocked(g)) {
                     inUse += (long) (next - cur - 1) << 3;
-                    liveRegions++;
+                    if (handles != null) {
+                        if (live == handles.length) {
+                            handles = java.util.Arrays.copyOf(handles, live * 2);
+                        }
+                        handles[live] = handle(cur, stampOf(g));
+                    }
+                    live++;
                     runStart = -1;
                 } else {
                     if (runStart < 0) {
@@ -841,17 +933,18 @@ public final class Ring extends RingOwnerPadding {
                 cur = next;
             }
             VarHandle.acquireFence();
-            if (consistent && version == (long) STRUCTURE_VERSION.getOpaque(this)) {
+            figures[0] = inUse;
+            figures[1] = live;
+            figures[2] = largestFree;
+            if (consistent && version == loStructureVersion()) {
                 break;
             }
         }
-        return new RingStats(capacity, (long) ALLOCATIONS.getAcquire(this), (long) FAILURES.getAcquire(this),
-                (long) REGIONS_SKIPPED.getAcquire(this), (long) GROWTHS_IN_PLACE.getAcquire(this), inUse,
-                liveRegions, (long) HIGH_WATER.getAcquire(this), largestFree);
+        return handles;
     }
 
     @Override
     public String toString() {
-        return "Ring[capacity=" + capacity + ", state=" + state + "]";
+        return "Ring[capacity=" + capacity + ", memory=" + memory + ", state=" + lvState() + "]";
     }
 }

@@ -1,54 +1,135 @@
 package dev.ringalloc.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The fields of a {@link Ring} that its owner thread writes on every allocation, kept off the cache lines
- * that other threads read on every release. Layout only; all logic is in {@code Ring}.
+ * that other threads read on every release. Layout and ordered accessors only; the logic is in {@code Ring}.
  *
  * <p>Why: a release on another thread reads {@code Ring}'s final fields and its {@code state}. Were the
  * owner's walk state and counters on the same lines, each allocation would invalidate them in the releasing
  * core's cache, and each release would miss (false sharing: async-profiler put ~9 % of the cross-thread
  * 64 B benchmark on those two loads). HotSpot lays out a superclass's fields before a subclass's, so the
  * chain {@code RingOwnerFields -> RingOwnerPadding -> Ring} puts these fields right after the object header,
- * then 128 bytes of padding, then {@code Ring}'s own fields (the padding idiom of JCTools).
+ * then 128 bytes of padding, then {@code Ring}'s own fields (the padding idiom of JCTools). A test reads the
+ * offsets and checks the distance.
  */
 abstract class RingOwnerFields {
 
+    private static final VarHandle STRUCTURE_VERSION;
+    private static final VarHandle ALLOCATIONS;
+    private static final VarHandle FAILURES;
+    private static final VarHandle REGIONS_SKIPPED;
+    private static final VarHandle GROWTHS_IN_PLACE;
+    private static final VarHandle HIGH_WATER;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STRUCTURE_VERSION = lookup.findVarHandle(RingOwnerFields.class, "structureVersion", long.class);
+            ALLOCATIONS = lookup.findVarHandle(RingOwnerFields.class, "allocations", long.class);
+            FAILURES = lookup.findVarHandle(RingOwnerFields.class, "failures", long.class);
+            REGIONS_SKIPPED = lookup.findVarHandle(RingOwnerFields.class, "regionsSkipped", long.class);
+            GROWTHS_IN_PLACE = lookup.findVarHandle(RingOwnerFields.class, "growthsInPlace", long.class);
+            HIGH_WATER = lookup.findVarHandle(RingOwnerFields.class, "highWater", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
-     * Seqlock over the structure. Written by the owner only: odd (store-opaque, then a store-store
-     * fence) before a walk merges regions or a region grows or shrinks, even again (store-release)
-     * after; not around the hand-out of a single free region (see "Accounting" in {@code Ring}). Read
-     * by {@link Ring#stats()} with acquire.
+     * Seqlock over the ring's structure. Owner writes, store-ordered: odd before it merges regions, grows or
+     * shrinks one (followed by a store-store fence), even after. Other threads read it with acquire before a
+     * read-only walk and opaque after it (see {@code Ring.stats()}).
      */
     long structureVersion;
 
-    // Owner-only walk state: plain fields, never read by other threads.
+    // ---- owner-only walk state: plain fields, never read by other threads ------------------------------
 
-    /** Guard where the next walk starts: just behind the newest allocation. */
+    /**
+     * Guard where the walk from head begins: just behind the newest allocation, or on the newest allocation
+     * itself once the owner has released it.
+     */
     int head;
-    /** Guard of the newest allocation (its next is head), or -1 once a merge or growth absorbed it. */
-    int last = -1;
-    /**
-     * Guard the owner released last through {@link Ring#releaseOnOwner}, for the next allocation to try
-     * first; -1 once that allocation ran, or if growth absorbed the guard.
-     */
+    /** Guard of the ring's last region, whose next is the tail: see "frontier" in {@code Ring}'s glossary. */
+    int frontier;
+    /** Guard the owner released last, for the next allocation to look at first; -1 once it has. */
     int releasedOnOwner = -1;
-    /**
-     * Where {@code head} was when an allocation went back to the ring's first region, for the walk to resume
-     * at once it meets the buffers in flight; -1 if none, or once reached or absorbed.
-     */
-    int frontier = -1;
+    /** Allocations to let pass before the walk looks back at the start again, after it found it pinned. */
+    int startRetryIn;
+    /** The last such wait: 0 after a look that succeeded, then 1, 2, 4, 8. */
+    int startBackoff;
+    /** Set by each allocation walk: true if it stopped at the frontier, the end of the zone in use. */
+    boolean stoppedAtFrontier;
+    /** Regions the current allocation may still look at (its share of {@code maxVisits}). */
+    int visitsLeft;
+    /** True while the current allocation holds the seqlock odd. */
+    boolean changing;
     /** Stamp of the next allocation; never 0. */
     int nextStamp = 1;
-    /** Bytes held or released but not yet reclaimed by a walk. */
+    /** Bytes held, or released but not yet seen free by the owner. */
     long occupied;
 
-    // Statistics. Written by the owner only, with store-release (single writer: no RMW needed);
-    // read by any thread with load-acquire. Values may lag behind the owner by a few operations.
+    // ---- statistics: owner writes store-ordered (one writer, no read-modify-write), any thread loads acquire -
+
     long allocations;
     long failures;
     long regionsSkipped;
     long growthsInPlace;
     long highWater;
+
+    final long laStructureVersion() {
+        return (long) STRUCTURE_VERSION.getAcquire(this);
+    }
+
+    final long loStructureVersion() {
+        return (long) STRUCTURE_VERSION.getOpaque(this);
+    }
+
+    final void soStructureVersion(long value) {
+        STRUCTURE_VERSION.setRelease(this, value);
+    }
+
+    final long laAllocations() {
+        return (long) ALLOCATIONS.getAcquire(this);
+    }
+
+    final void soAllocations(long value) {
+        ALLOCATIONS.setRelease(this, value);
+    }
+
+    final long laFailures() {
+        return (long) FAILURES.getAcquire(this);
+    }
+
+    final void soFailures(long value) {
+        FAILURES.setRelease(this, value);
+    }
+
+    final long laRegionsSkipped() {
+        return (long) REGIONS_SKIPPED.getAcquire(this);
+    }
+
+    final void soRegionsSkipped(long value) {
+        REGIONS_SKIPPED.setRelease(this, value);
+    }
+
+    final long laGrowthsInPlace() {
+        return (long) GROWTHS_IN_PLACE.getAcquire(this);
+    }
+
+    final void soGrowthsInPlace(long value) {
+        GROWTHS_IN_PLACE.setRelease(this, value);
+    }
+
+    final long laHighWater() {
+        return (long) HIGH_WATER.getAcquire(this);
+    }
+
+    final void soHighWater(long value) {
+        HIGH_WATER.setRelease(this, value);
+    }
 }
 
 /** 128 bytes between {@link RingOwnerFields} and {@link Ring}'s own fields: see {@link RingOwnerFields}. */

@@ -32,7 +32,7 @@ class CoreThreadDeathTest {
 
     @Test
     void ownerThatClosedAndEndedIsFreedByTheLastReleaseOnAnotherThread() throws Exception {
-        assertThat(DirectMemory.freesExplicitly()).as("this JDK lets the ring free its memory at once").isTrue();
+        assertThat(RingMemory.freesDirectMemoryAtOnce()).as("this JDK lets the ring free its memory at once").isTrue();
         settleGarbage();
         long before = StressSupport.directMemoryUsed();
         Handover h = new Handover();

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which way the ring reaches its guard words in this JVM: by address on JDK 17-23 (and on 24+ with
- * {@code --sun-misc-unsafe-memory-access=allow}), through the VarHandle with {@code -Dringalloc.noUnsafe=true}
- * or on JDK 24+ by default. Runs in both surefire executions of ring-core, so each proves it took its path.
+ * Which way the ring reaches its guard words in this JVM: through {@code sun.misc.Unsafe} on JDK 17-23 (and on
+ * 24+ with {@code --sun-misc-unsafe-memory-access=allow}), through {@code VarHandle}s with
+ * {@code -Ddev.ringalloc.noUnsafe=true} or on JDK 24+ by default. Runs in both surefire executions of ring-core,
+ * so each proves it took its path, and that heap and direct rings work on it.
  */
 class GuardAccessPathTest {
 
@@ -15,22 +16,24 @@ class GuardAccessPathTest {
     void guardsAreReachedTheWayThisJvmAllows() {
         int feature = Runtime.version().feature();
         boolean allowed = feature < 24 || "allow".equals(System.getProperty("sun.misc.unsafe.memory.access"));
-        boolean expectAddress = allowed && !Boolean.getBoolean(DirectMemory.NO_UNSAFE_PROPERTY);
-        assertThat(DirectMemory.UNSAFE_ACCESS != null)
-                .as("guards by address on JDK %d, noUnsafe=%s", feature, System.getProperty("ringalloc.noUnsafe"))
-                .isEqualTo(expectAddress);
+        boolean expectUnsafe = allowed && !Boolean.getBoolean(UnsafeAccess.NO_UNSAFE_PROPERTY);
+        assertThat(RingMemory.wordsThroughUnsafe())
+                .as("guards through Unsafe on JDK %d, noUnsafe=%s", feature,
+                        System.getProperty(UnsafeAccess.NO_UNSAFE_PROPERTY))
+                .isEqualTo(expectUnsafe);
     }
 
     @Test
-    void aRingWorksOnThisPath() {
-        Ring ring = Ring.allocate(1024, Integer.MAX_VALUE);
-        long a = ring.tryAllocate(100);
-        long b = ring.tryAllocate(100);
-        assertThat(ring.capacity(a)).isEqualTo(104);
-        ring.release(a);
-        ring.releaseOnOwner(b);
-        assertThat(ring.stats().bytesInUse()).isZero();
-        ring.retire();
-        assertThat(ring.isFreed()).isTrue();
+    void directAndHeapRingsWorkOnThisPath() {
+        for (Ring ring : new Ring[] {Ring.allocate(1024, Integer.MAX_VALUE), Ring.allocateHeap(1024, Integer.MAX_VALUE)}) {
+            long a = ring.tryAllocate(100);
+            long b = ring.tryAllocate(100);
+            assertThat(ring.capacity(a)).isEqualTo(104);
+            ring.release(a);
+            ring.releaseOnOwner(b);
+            assertThat(ring.stats().bytesInUse()).isZero();
+            ring.retire();
+            assertThat(ring.isFreed()).isTrue();
+        }
     }
 }

@@ -23,14 +23,23 @@ public final class StressSupport {
         return Integer.getInteger("ringalloc.stress.seconds", 3);
     }
 
-    /** Bytes of direct memory the JDK accounts for right now (BufferPoolMXBean "direct"). */
+    /**
+     * Bytes of direct memory the JDK accounts for right now: its "direct" buffer pool (allocated memory) plus
+     * its "mapped" pool (file mappings, where rings live by default).
+     */
     public static long directMemoryUsed() {
+        long sum = 0;
+        int found = 0;
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
+            if (pool.getName().equals("direct") || pool.getName().equals("mapped")) {
+                sum += pool.getMemoryUsed();
+                found++;
             }
         }
-        throw new AssertionError("no direct buffer pool MXBean");
+        if (found != 2) {
+            throw new AssertionError("no direct or no mapped buffer pool MXBean");
+        }
+        return sum;
     }
 
     /** The fill byte at {@code index} of a buffer filled from {@code seed}. */
