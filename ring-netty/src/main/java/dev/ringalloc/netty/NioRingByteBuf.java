@@ -2,15 +2,24 @@ package dev.ringalloc.netty;
 
 
 /**
- * {@link RingByteBuf} reading and writing through {@link java.nio.ByteBuffer} absolute access: used where
- * Unsafe (or unaligned access) is not available, or when the allocator is built with
+ * {@link RingByteBuf} reading and writing through {@link java.nio.ByteBuffer} absolute access: every heap buffer
+ * (over the ring's, or the fallback's, array), and direct buffers where Unsafe (or unaligned access) is not
+ * available or the allocator is built with
  * {@link RingByteBufAllocator.Builder#memoryAddressAccess(boolean) memoryAddressAccess(false)}. The memory view
  * is big-endian; little-endian accessors swap bytes.
  */
 final class NioRingByteBuf extends RingByteBuf {
 
-    NioRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
+    private final boolean direct;
+
+    NioRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator, boolean direct) {
         super(home, allocator);
+        this.direct = direct;
+    }
+
+    @Override
+    public boolean isDirect() {
+        return direct;
     }
 
     @Override
@@ -20,7 +29,8 @@ final class NioRingByteBuf extends RingByteBuf {
 
     @Override
     public long memoryAddress() {
-        throw new UnsupportedOperationException("memory address access is disabled for this allocator");
+        throw new UnsupportedOperationException(direct ? "memory address access is disabled for this allocator"
+                : "heap buffer");
     }
 
     @Override

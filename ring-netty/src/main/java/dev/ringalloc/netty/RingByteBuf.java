@@ -20,12 +20,15 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 
 /**
- * A direct {@link ByteBuf} over one region of a ring, handed out by {@link RingByteBufAllocator}. Instances are
- * recycled through the allocating thread's pool (see {@code RingByteBufPool}): a buffer must not be used
- * after its last release.
+ * A {@link ByteBuf} handed out by {@link RingByteBufAllocator}: direct or heap, normally over one region of the
+ * allocating event loop's ring of that kind, else over memory of the allocator's fallback. Every buffer the
+ * allocator hands out is one, so {@link #alloc()} is always that allocator. Instances are recycled through the
+ * allocating thread's pool (see {@code RingByteBufPool}): a buffer must not be used after its last release.
  *
  * <h2>Memory</h2>
- * A buffer normally lives in a region of the ring of the event loop that allocated it. Its capacity can grow:
+ * A buffer lives in a region of the ring of the event loop that allocated it, or, when the ring could not serve
+ * it (see {@link FallbackReason}), in a buffer of the fallback allocator. It keeps its kind (direct or heap) for
+ * life. Its capacity can grow:
  * <ul>
  *   <li>in place, without a copy, when the growth runs on the ring's owner thread and the regions behind the
  *       buffer are free (the common case for the newest buffer of an event loop);</li>
@@ -77,9 +80,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         }
     }
 
-    private static final int STREAM_CHUNK = 8192;
-
-    /** The pool of the thread that created this object; it takes the object back at the last release. */
+    /**
+     * The pool of the thread that created this object, which takes the object back at the last release; null for
+     * an object made for a thread without a ring, which is left to the garbage collector.
+     */
     private final RingByteBufPool home;
     /** The allocator whose thread ring's pool this object belongs to: it hands out only this allocator's buffers. */
     private final RingByteBufAllocator allocator;
@@ -96,9 +100,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
      * A released buffer keeps its last handle (stale): {@link #init} writes the next one.
      */
     long handle = Ring.NO_REGION;
-    /** The fallback allocator's buffer holding the memory, or null while the memory is a ring region. */
+    /** The fallback allocator's buffer holding the memory (its kind matches this buffer's), or null in a ring. */
     ByteBuf fallbackMemory;
-    /** The bytes: the ring's view, or a view of the fallback buffer. Absolute access only. Big-endian. */
+    /**
+     * The bytes: the ring's view, or a view of the fallback buffer; a heap buffer over an array. Absolute access
+     * only. Big-endian.
+     */
     ByteBuffer memory;
     /** Index of this buffer's byte 0 within {@link #memory}. */
     int offset;
@@ -135,6 +142,19 @@ public abstract class RingByteBuf extends AbstractByteBuf {
      */
     final void init(ThreadRing ring, long regionHandle, int capacity, int maxCapacity) {
         useRegion(ring, regionHandle, Math.max(1, capacity));
+        start(capacity, maxCapacity);
+    }
+
+    /**
+     * Prepares a recycled (or new) instance to serve a fresh allocation over {@code memory}, a buffer of the
+     * fallback allocator of this buffer's kind holding exactly {@code capacity} bytes.
+     */
+    final void initFallback(ByteBuf memory, int capacity, int maxCapacity) {
+        useFallback(memory, capacity);
+        start(capacity, maxCapacity);
+    }
+
+    private void start(int capacity, int maxCapacity) {
         this.length = capacity;
         maxCapacity(maxCapacity);
         soRefCnt(1);
@@ -163,7 +183,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         threadRing = null;
         handle = Ring.NO_REGION;
         fallbackMemory = buffer;
-        useMemory(view, 0, PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(view) : 0L);
+        useMemory(view, 0, view.isDirect() && PlatformDependent.hasUnsafe()
+                ? PlatformDependent.directBufferAddress(view) : 0L);
         regionCapacity = capacity;
     }
 
@@ -276,6 +297,9 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     private void deallocate() {
         final ThreadRing ring = threadRing;
         freeMemory();
+        if (home == null) {
+            return; // made for a thread without a ring: garbage now
+        }
         if (ring == null || ring.pool != home) {
             // Memory of the fallback or of another thread's ring (after a move): keep neither reachable from
             // this object's pool. The home ring's view stays, so that the next allocation reuses tmpNioBuf;
@@ -303,6 +327,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         return length;
     }
 
+    /**
+     * The bytes that can be written without a move: up to the region's (or the fallback memory's) capacity, within
+     * {@link #maxCapacity()}. A ring region holds the request rounded up to 8 bytes, so this may exceed
+     * {@code capacity() - writerIndex()} (52 where Netty's own heap buffer says 50 for a 50-byte buffer): the
+     * contract asks only that writing that many bytes does not reallocate, which holds.
+     */
     @Override
     public final int maxFastWritableBytes() {
         return Math.min(regionCapacity, maxCapacity()) - writerIndex();
@@ -341,7 +371,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         return true;
     }
 
-    /** Copies the content into new memory of at least {@code newCapacity} bytes and frees the old memory. */
+    /**
+     * Copies the content into new memory of the same kind, of at least {@code newCapacity} bytes, and frees the old
+     * memory: a region of the calling thread's ring, else fallback memory.
+     */
     private void move(int newCapacity) {
         final RingByteBufAllocator alloc = allocator;
         final ByteBuffer oldMemory = memory;
@@ -351,11 +384,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         final long oldHandle = handle;
         final ByteBuf oldFallback = fallbackMemory;
 
-        ThreadRing target = alloc.currentThreadRing();
+        ThreadRing target = alloc.currentThreadRing(isDirect());
         FallbackReason reason;
         long region = Ring.NO_REGION;
         if (target == null) {
-            reason = FallbackReason.NO_RING;
+            reason = alloc.noRingReason(isDirect());
         } else if (newCapacity > alloc.maxRingAllocation()) {
             reason = FallbackReason.TOO_LARGE;
         } else {
@@ -366,8 +399,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             target.memory.put(Ring.payloadOffset(region), oldMemory, oldOffset, bytes);
             useRegion(target, region, newCapacity);
         } else {
-            useFallback(alloc.fallbackMemory(newCapacity, reason), newCapacity);
-            memory.put(0, oldMemory, oldOffset, bytes);
+            useFallback(alloc.fallbackMemory(isDirect(), newCapacity, reason), newCapacity);
+            memory.put(offset, oldMemory, oldOffset, bytes);
         }
         alloc.countMove();
         if (oldFallback != null) {
@@ -396,28 +429,30 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     }
 
     @Override
-    public final boolean isDirect() {
-        return true;
-    }
-
-    @Override
     public final boolean isContiguous() {
         return true;
     }
 
     @Override
     public final boolean hasArray() {
-        return false;
+        return !isDirect();
     }
 
     @Override
     public final byte[] array() {
-        throw new UnsupportedOperationException("direct buffer");
+        ensureAccessible();
+        if (isDirect()) {
+            throw new UnsupportedOperationException("direct buffer");
+        }
+        return memory.array();
     }
 
     @Override
     public final int arrayOffset() {
-        throw new UnsupportedOperationException("direct buffer");
+        if (isDirect()) {
+            throw new UnsupportedOperationException("direct buffer");
+        }
+        return memory.arrayOffset() + offset;
     }
 
     // ---- medium accessors, shared: one byte plus one short ------------------------------------------------
@@ -489,7 +524,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        byte[] chunk = new byte[Math.min(length, STREAM_CHUNK)];
+        if (hasArray()) {
+            out.write(array(), arrayOffset() + index, length);
+            return this;
+        }
+        byte[] chunk = StreamChunk.get(Math.min(length, 8192));
         for (int at = offset + index, left = length; left > 0; ) {
             int n = Math.min(left, chunk.length);
             memory.get(at, chunk, 0, n);
@@ -579,13 +618,18 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         return this;
     }
 
+    /**
+     * Reads from {@code in} into this buffer at {@code index}: one {@code in.read} call, whose result it returns
+     * (-1 at the end of the stream, as every Netty buffer does). A heap buffer reads straight into its array; a
+     * direct one through a per-thread array (see {@code StreamChunk}), so no call of up to 64 KiB allocates.
+     */
     @Override
     public final int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);
-        if (length == 0) {
-            return 0;
+        if (hasArray()) {
+            return in.read(array(), arrayOffset() + index, length);
         }
-        byte[] chunk = new byte[length];
+        byte[] chunk = StreamChunk.get(length);
         int n = in.read(chunk, 0, length);
         if (n > 0) {
             memory.put(offset + index, chunk, 0, n);
@@ -616,7 +660,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf copy(int index, int length) {
         checkIndex(index, length);
-        ByteBuf copy = alloc().directBuffer(length, maxCapacity());
+        ByteBuf copy = isDirect() ? alloc().directBuffer(length, maxCapacity()) : alloc().heapBuffer(length, maxCapacity());
         try {
             return copy.writeBytes(this, index, length);
         } catch (RuntimeException | Error e) {

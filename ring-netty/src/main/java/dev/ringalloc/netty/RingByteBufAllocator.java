@@ -15,6 +15,10 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -27,42 +31,54 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A Netty {@link ByteBufAllocator} that serves short-lived direct buffers from one ring per event-loop thread.
- * One line adopts it:
+ * A Netty {@link ByteBufAllocator} that serves short-lived buffers from rings: one direct ring and one heap ring per
+ * event-loop thread. One line adopts it:
  * <pre>{@code
  * bootstrap.childOption(ChannelOption.ALLOCATOR, RingByteBufAllocator.DEFAULT);
  * }</pre>
  * or, configured:
  * <pre>{@code
  * RingByteBufAllocator alloc = RingByteBufAllocator.builder()
- *         .ringCapacity(8 << 20)             // bytes per ring (one ring per event loop)
+ *         .ringCapacity(8 << 20)             // bytes per ring (a direct and a heap ring per event loop)
  *         .maxRingAllocation(64 << 10)       // larger requests go to the fallback
  *         .maxRegionsVisited(1024)           // bound on one allocation walk
+ *         .heapRings(true)                   // heap buffers from rings too
  *         .fallback(PooledByteBufAllocator.DEFAULT)
- *         .ringsForAllThreads(false)         // only FastThreadLocalThreads (event loops) get a ring
+ *         .ringsForAllThreads(false)         // only FastThreadLocalThreads (event loops) get rings
  *         .build();
  * }</pre>
  *
  * <h2>What comes from where</h2>
  * <ul>
- *   <li>{@code buffer()}, {@code ioBuffer()}, {@code directBuffer()}: a {@link RingByteBuf} in a region of the
- *       calling thread's ring, created on the thread's first allocation.</li>
- *   <li>The fallback allocator (Netty's {@link ByteBufAllocator#DEFAULT} unless configured) serves requests
- *       above {@link #maxRingAllocation()}, requests when the ring is full, requests from threads without a
- *       ring, and heap buffers. Each fallback is counted by {@link FallbackReason}.</li>
+ *   <li>{@code directBuffer()}, {@code ioBuffer()}, and {@code buffer()} (direct unless built with
+ *       {@code preferDirect(false)}): a region of the calling thread's direct ring, created on the thread's first
+ *       allocation.</li>
+ *   <li>{@code heapBuffer()}: a region of the calling thread's heap ring (a {@code byte[]}: {@code hasArray()} is
+ *       true), unless heap rings are turned off.</li>
+ *   <li>What a ring cannot serve comes from the fallback allocator (Netty's {@link ByteBufAllocator#DEFAULT}
+ *       unless configured), counted by {@link FallbackReason}: requests above {@link #maxRingAllocation()}, a
+ *       full ring, a thread without rings, heap requests with heap rings off.</li>
+ *   <li>Every buffer is a {@link RingByteBuf} (fallback memory is wrapped), so {@code buf.alloc()} is this
+ *       allocator and its growth and figures stay in view.</li>
  *   <li>{@code compositeBuffer()}: Netty's {@link io.netty.buffer.CompositeByteBuf} whose components this
  *       allocator allocates.</li>
  * </ul>
- * Only {@link FastThreadLocalThread}s (Netty's event loops) get a ring unless the builder says
+ * Only {@link FastThreadLocalThread}s (Netty's event loops) get rings unless the builder says
  * {@link Builder#ringsForAllThreads(boolean) ringsForAllThreads(true)}: a 200-thread pool must not silently
- * reserve 200 rings.
+ * reserve 200 rings. A virtual thread never gets one (it is served by the fallback, counted as
+ * {@link FallbackReason#NO_RING}): 100,000 virtual threads must not reserve 100,000 rings.
+ *
+ * <h2>Footprint</h2>
+ * At most {@code threads with rings × ringCapacity} of direct memory, and as much heap with heap rings on, plus
+ * what the fallback holds. A direct ring reserves its capacity but, where {@code dev.ringalloc.core.RingMemory}
+ * can map it, the operating system commits only the pages its buffers have used.
  *
  * <h2>Ring lifetime</h2>
  * A ring is freed once its thread has ended and its last buffer has been released. A
  * {@link FastThreadLocalThread} that cleans up its thread-locals at exit (Netty's event loops do) retires its
- * ring at once through {@link FastThreadLocal#onRemoval}; the ring of any other thread that ended is retired
- * the next time this allocator creates a ring or reports its {@link #metric()} (and a ring nothing refers to
- * any more, neither its thread nor a buffer, is collected with its memory by the garbage collector).
+ * rings at once through {@link FastThreadLocal#onRemoval}; the rings of a thread that ended without clean-up are
+ * retired when the garbage collector finds them unreachable, or earlier, the next time this allocator creates a
+ * ring or reports its {@link #metric()}. A retired ring's figures stay in the metric.
  *
  * <h2>System properties</h2>
  * Defaults of the builder (sizes accept a {@code k}, {@code m} or {@code g} suffix):
@@ -72,14 +88,15 @@ import java.util.concurrent.atomic.LongAdder;
  *       ring capacity less 16 bytes);</li>
  *   <li>{@value #MAX_REGIONS_VISITED_PROPERTY}: regions one allocation walk may visit before it gives up and
  *       the request falls back, default 1024;</li>
+ *   <li>{@value #HEAP_RINGS_PROPERTY}: {@code false} serves heap buffers from the fallback, default true;</li>
  *   <li>{@value #FALLBACK_PROPERTY}: {@code default} (Netty's {@code ByteBufAllocator.DEFAULT}),
  *       {@code pooled} or {@code unpooled};</li>
- *   <li>{@value #RINGS_FOR_ALL_THREADS_PROPERTY}: {@code true} gives every allocating thread a ring, default
- *       false.</li>
+ *   <li>{@value #RINGS_FOR_ALL_THREADS_PROPERTY}: {@code true} gives every allocating platform thread rings,
+ *       default false.</li>
  * </ul>
  *
  * <h2>Leak detection</h2>
- * Ring buffers pass through {@code toLeakAwareBuffer} like the buffers of Netty's own allocators, so
+ * Buffers pass through {@code toLeakAwareBuffer} like the buffers of Netty's own allocators, so
  * {@link io.netty.util.ResourceLeakDetector} reports a ring buffer that was never released.
  */
 public final class RingByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
@@ -92,9 +109,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final String MAX_RING_ALLOCATION_PROPERTY = "dev.ringalloc.netty.maxRingAllocation";
     /** System property: default bound on the regions one allocation walk visits. */
     public static final String MAX_REGIONS_VISITED_PROPERTY = "dev.ringalloc.netty.maxRegionsVisited";
+    /** System property: whether heap buffers come from heap rings by default. */
+    public static final String HEAP_RINGS_PROPERTY = "dev.ringalloc.netty.heapRings";
     /** System property: default fallback allocator, {@code default}, {@code pooled} or {@code unpooled}. */
     public static final String FALLBACK_PROPERTY = "dev.ringalloc.netty.fallback";
-    /** System property: whether every thread (not only event loops) gets a ring by default. */
+    /** System property: whether every platform thread (not only event loops) gets rings by default. */
     public static final String RINGS_FOR_ALL_THREADS_PROPERTY = "dev.ringalloc.netty.ringsForAllThreads";
 
     /** Default bytes per ring: {@value #RING_CAPACITY_PROPERTY}, else 4 MiB. */
@@ -103,6 +122,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final int DEFAULT_MAX_RING_ALLOCATION;
     /** Default bound on regions visited per allocation walk: {@value #MAX_REGIONS_VISITED_PROPERTY}, else 1024. */
     public static final int DEFAULT_MAX_REGIONS_VISITED;
+    /** Default for heap rings: {@value #HEAP_RINGS_PROPERTY}, else true. */
+    public static final boolean DEFAULT_HEAP_RINGS;
     /** Default for rings on every thread: {@value #RINGS_FOR_ALL_THREADS_PROPERTY}, else false. */
     public static final boolean DEFAULT_RINGS_FOR_ALL_THREADS;
     /** Default fallback allocator's name: {@value #FALLBACK_PROPERTY}, else {@code default}. */
@@ -112,6 +133,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         DEFAULT_RING_CAPACITY = sizeProperty(RING_CAPACITY_PROPERTY, 4 << 20, Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
         DEFAULT_MAX_RING_ALLOCATION = sizeProperty(MAX_RING_ALLOCATION_PROPERTY, 64 << 10, 1, Ring.MAX_CAPACITY);
         DEFAULT_MAX_REGIONS_VISITED = sizeProperty(MAX_REGIONS_VISITED_PROPERTY, 1024, 1, Integer.MAX_VALUE);
+        DEFAULT_HEAP_RINGS = Boolean.parseBoolean(property(HEAP_RINGS_PROPERTY, "true"));
         DEFAULT_RINGS_FOR_ALL_THREADS = Boolean.parseBoolean(property(RINGS_FOR_ALL_THREADS_PROPERTY, "false"));
         String fallback = property(FALLBACK_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
         if (!fallback.equals("default") && !fallback.equals("pooled") && !fallback.equals("unpooled")) {
@@ -119,53 +141,55 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             fallback = "default";
         }
         DEFAULT_FALLBACK = fallback;
+        if (logger.isDebugEnabled()) {
+            logger.debug("-D{}: {}", RING_CAPACITY_PROPERTY, DEFAULT_RING_CAPACITY);
+            logger.debug("-D{}: {}", MAX_RING_ALLOCATION_PROPERTY, DEFAULT_MAX_RING_ALLOCATION);
+            logger.debug("-D{}: {}", MAX_REGIONS_VISITED_PROPERTY, DEFAULT_MAX_REGIONS_VISITED);
+            logger.debug("-D{}: {}", HEAP_RINGS_PROPERTY, DEFAULT_HEAP_RINGS);
+            logger.debug("-D{}: {}", RINGS_FOR_ALL_THREADS_PROPERTY, DEFAULT_RINGS_FOR_ALL_THREADS);
+            logger.debug("-D{}: {}", FALLBACK_PROPERTY, DEFAULT_FALLBACK);
+        }
     }
 
     /** The allocator with every default (system properties, else built-in). Creates no ring until used. */
     public static final RingByteBufAllocator DEFAULT = builder().build();
 
+    /** {@code Thread.isVirtual()} (JDK 21+), or null before it existed: no virtual threads then. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+    /** Retires the rings of threads that ended without clean-up once the garbage collector finds them. */
+    private static final Cleaner RING_CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "ringalloc-netty-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final int ringCapacity;
     private final int maxRingAllocation;
     private final int maxRegionsVisited;
+    private final boolean heapRings;
     private final boolean ringsForAllThreads;
     private final boolean preferDirect;
     private final boolean memoryAddressAccess;
     private final ByteBufAllocator fallback;
 
-    /**
-     * The calling thread's ring, created on first use; null for a thread that could not get one. Each value is
-     * written and read by its own thread only. Removal (at FastThreadLocalThread exit) retires the ring.
-     */
-    private final FastThreadLocal<ThreadRing> rings = new FastThreadLocal<ThreadRing>() {
-        @Override
-        protected ThreadRing initialValue() {
-            return newThreadRing();
-        }
-
-        @Override
-        protected void onRemoval(ThreadRing ring) {
-            if (ring != null) {
-                ring.ring.retire();
-            }
-        }
-    };
+    /** The calling thread's direct ring, created on first use; null for a thread that gets none. */
+    private final FastThreadLocal<ThreadRing> directRings = new RingLocal(true);
+    /** The calling thread's heap ring, created on first use; null for a thread that gets none. */
+    private final FastThreadLocal<ThreadRing> heapRingsLocal = new RingLocal(false);
 
     /**
-     * Every ring not yet freed, for metrics and for retiring the rings of ended threads. Weak references: a
-     * ring stays reachable through its thread's FastThreadLocal and through its buffers, so a ring whose thread
-     * ended without clean-up and whose buffers are gone is collected, and its memory freed by the JDK's
-     * cleaner, even if nothing prunes it. Concurrent set (identity of the references): a thread adds its ring
-     * when it creates it; any thread running {@link #prune()} removes freed or collected rings. The set's own
-     * happens-before edges publish each (immutable) ThreadRing.
+     * Every ring not yet retired, by its record. Concurrent map: a thread adds its ring when it creates it; the
+     * ring's {@link RingRecord} removes it when the ring is retired (on any thread). The map's own happens-before
+     * edges publish each (immutable) ThreadRing.
      */
-    private final Set<WeakReference<ThreadRing>> registry = ConcurrentHashMap.newKeySet();
+    private final Set<RingRecord> registry = ConcurrentHashMap.newKeySet();
 
     // Counters, any thread, LongAdder (contended increments, summed on read). Off the hot path: a fallback,
-    // a move, and the figures of rings already freed.
+    // a move, and the figures of retired rings.
     private final Map<FallbackReason, LongAdder> fallbacks = new EnumMap<>(FallbackReason.class);
     private final LongAdder moves = new LongAdder();
-    private final LongAdder freedRingAllocations = new LongAdder();
-    private final LongAdder freedRingGrowths = new LongAdder();
+    private final LongAdder retiredRingAllocations = new LongAdder();
+    private final LongAdder retiredRingGrowths = new LongAdder();
 
     private final RingByteBufAllocatorMetric metric = new RingByteBufAllocatorMetric(this);
 
@@ -173,8 +197,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         super(b.preferDirect);
         this.ringCapacity = b.ringCapacity;
         this.maxRingAllocation = b.maxRingAllocation != 0 ? b.maxRingAllocation
-                : Math.min(DEFAULT_MAX_RING_ALLOCATION, maxAllocationOf(b.ringCapacity));
+                : Math.min(DEFAULT_MAX_RING_ALLOCATION, Ring.maxAllocationOf(b.ringCapacity));
         this.maxRegionsVisited = b.maxRegionsVisited;
+        this.heapRings = b.heapRings;
         this.ringsForAllThreads = b.ringsForAllThreads;
         this.preferDirect = b.preferDirect;
         this.memoryAddressAccess = b.memoryAddressAccess && PlatformDependent.hasUnsafe()
@@ -212,28 +237,70 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        ThreadRing ring = currentThreadRing();
-        if (ring == null) {
-            return fallBack(FallbackReason.NO_RING).directBuffer(initialCapacity, maxCapacity);
-        }
-        if (initialCapacity > maxRingAllocation) {
-            return fallBack(FallbackReason.TOO_LARGE).directBuffer(initialCapacity, maxCapacity);
-        }
-        long region = ring.ring.tryAllocate(Math.max(1, initialCapacity));
-        if (region == Ring.NO_REGION) {
-            return fallBack(FallbackReason.RING_FULL).directBuffer(initialCapacity, maxCapacity);
-        }
-        RingByteBuf buf = ring.pool.get();
-        buf.init(ring, region, initialCapacity, maxCapacity);
-        return toLeakAwareBuffer(buf);
+        return newBuffer(true, initialCapacity, maxCapacity);
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        return fallBack(FallbackReason.HEAP).heapBuffer(initialCapacity, maxCapacity);
+        return newBuffer(false, initialCapacity, maxCapacity);
     }
 
-    /** True: direct buffers come from preallocated rings. */
+    private ByteBuf newBuffer(boolean direct, int initialCapacity, int maxCapacity) {
+        ThreadRing ring = currentThreadRing(direct);
+        RingByteBuf buf;
+        if (ring == null) {
+            buf = fallbackBuffer(null, direct, noRingReason(direct), initialCapacity, maxCapacity);
+        } else if (initialCapacity > maxRingAllocation) {
+            buf = fallbackBuffer(ring, direct, FallbackReason.TOO_LARGE, initialCapacity, maxCapacity);
+        } else {
+            long region = ring.ring.tryAllocate(Math.max(1, initialCapacity));
+            if (region == Ring.NO_REGION) {
+                buf = fallbackBuffer(ring, direct, FallbackReason.RING_FULL, initialCapacity, maxCapacity);
+            } else {
+                buf = ring.pool.get();
+                buf.init(ring, region, initialCapacity, maxCapacity);
+            }
+        }
+        return toLeakAwareBuffer(buf);
+    }
+
+    /**
+     * A buffer object over fallback memory: from {@code ring}'s pool when the thread has a ring of that kind, else
+     * a new one that the garbage collector takes after its release.
+     */
+    private RingByteBuf fallbackBuffer(ThreadRing ring, boolean direct, FallbackReason reason, int initialCapacity,
+                                       int maxCapacity) {
+        ByteBuf memory = fallbackMemory(direct, initialCapacity, reason);
+        RingByteBuf buf = ring != null ? ring.pool.get() : newBufferObject(null, direct);
+        buf.initFallback(memory, initialCapacity, maxCapacity);
+        return buf;
+    }
+
+    /** A new buffer object of the kind and access path this allocator uses, whose home is {@code pool}. */
+    private RingByteBuf newBufferObject(RingByteBufPool pool, boolean direct) {
+        return direct && memoryAddressAccess ? new UnsafeRingByteBuf(pool, this) : new NioRingByteBuf(pool, this, direct);
+    }
+
+    /**
+     * Memory for a fallback buffer, or for one that moves out of its ring: a fallback buffer of the given kind
+     * holding exactly {@code capacity} bytes as one NIO buffer (growth moves it; see {@link RingByteBuf}).
+     */
+    ByteBuf fallbackMemory(boolean direct, int capacity, FallbackReason reason) {
+        ByteBufAllocator from = fallBack(reason);
+        ByteBuf buf = direct ? from.directBuffer(capacity, capacity) : from.heapBuffer(capacity, capacity);
+        if (buf.isDirect() != direct || buf.nioBufferCount() != 1) {
+            buf.release();
+            buf = direct ? Unpooled.directBuffer(capacity, capacity) : Unpooled.buffer(capacity, capacity);
+        }
+        return buf;
+    }
+
+    /** Why a thread without a ring of this kind falls back: {@code HEAP} when heap rings are off, else {@code NO_RING}. */
+    FallbackReason noRingReason(boolean direct) {
+        return direct || heapRings ? FallbackReason.NO_RING : FallbackReason.HEAP;
+    }
+
+    /** True: buffers come from preallocated rings. */
     @Override
     public boolean isDirectBufferPooled() {
         return true;
@@ -245,78 +312,158 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     }
 
     /**
-     * The calling thread's ring, created on its first use, or null when the thread gets no ring (not a
-     * FastThreadLocalThread and rings are not for all threads, or its ring could not be created).
+     * The calling thread's ring of the given kind, created on its first use, or null when the thread gets none:
+     * heap rings are off, the thread is neither a FastThreadLocalThread nor (with rings for all threads) a platform
+     * thread, or its ring could not be created.
      */
-    ThreadRing currentThreadRing() {
-        if (!ringsForAllThreads && !(Thread.currentThread() instanceof FastThreadLocalThread)) {
+    ThreadRing currentThreadRing(boolean direct) {
+        if (!direct && !heapRings) {
+            return null;
+        }
+        Thread thread = Thread.currentThread();
+        if (!(thread instanceof FastThreadLocalThread) && (!ringsForAllThreads || isVirtual(thread))) {
             return null;
         }
         // After FastThreadLocal.removeAll() on a live thread (some executors do that between tasks) the old ring
         // is retired by onRemoval and lives on until its buffers are released; get() then starts a new one.
-        return rings.get();
+        return (direct ? directRings : heapRingsLocal).get();
     }
 
-    private ThreadRing newThreadRing() {
+    private static boolean isVirtual(Thread thread) {
+        try {
+            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // before JDK 21
+        }
+    }
+
+    /** A thread's ring of one kind: created on first use, retired when the thread cleans up its thread-locals. */
+    private final class RingLocal extends FastThreadLocal<ThreadRing> {
+        private final boolean direct;
+
+        RingLocal(boolean direct) {
+            this.direct = direct;
+        }
+
+        @Override
+        protected ThreadRing initialValue() {
+            return newThreadRing(direct);
+        }
+
+        @Override
+        protected void onRemoval(ThreadRing ring) {
+            if (ring != null) {
+                retire(ring);
+            }
+        }
+    }
+
+    private ThreadRing newThreadRing(boolean direct) {
         prune();
         final Ring ring;
         try {
-            ring = Ring.allocate(ringCapacity, maxRegionsVisited);
+            ring = direct ? Ring.allocate(ringCapacity, maxRegionsVisited) : Ring.allocateHeap(ringCapacity, maxRegionsVisited);
         } catch (OutOfMemoryError e) {
-            logger.warn("could not allocate a {}-byte ring for {}; its buffers come from the fallback",
-                    ringCapacity, Thread.currentThread().getName(), e);
+            logger.warn("could not allocate a {}-byte {} ring for {}; its buffers come from the fallback",
+                    ringCapacity, direct ? "direct" : "heap", Thread.currentThread().getName(), e);
             return null;
         }
-        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(),
-                memoryAddressAccess ? pool -> new UnsafeRingByteBuf(pool, this) : pool -> new NioRingByteBuf(pool, this));
-        registry.add(new WeakReference<>(threadRing));
+        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), pool -> newBufferObject(pool, direct));
+        RingRecord record = new RingRecord(ring, threadRing.owner);
+        record.cleanable = RING_CLEANER.register(threadRing, record);
+        registry.add(record);
         return threadRing;
     }
 
+    /** Retires {@code ring} now (its owner cleaned up its thread-locals): see {@link RingRecord}. */
+    private void retire(ThreadRing ring) {
+        for (RingRecord record : registry) {
+            if (record.ring() == ring.ring) {
+                record.cleanable.clean();
+                return;
+            }
+        }
+    }
+
     /**
-     * Retires the rings of threads that ended without FastThreadLocal clean-up, and forgets freed rings,
-     * keeping their counters. Any thread; a ring's retire() is idempotent and a ring whose owner has ended
-     * can no longer allocate, so retiring it here cannot race with its owner.
+     * One ring in the registry, until the ring is freed or collected. It never refers to the ring's
+     * {@link ThreadRing}, so that the garbage collector can find that (with its pool and buffer objects)
+     * unreachable once the thread and every buffer are gone; the cleaner then runs {@link #run()}, as
+     * {@code onRemoval} does earlier for a thread that cleans up, and {@link #prune()} for an owner that ended.
+     * Whichever comes first, exactly once: the ring is retired (freed now if empty, else by its last release) and
+     * its final figures are added to the allocator's totals, so that no count goes backwards when the ring is
+     * collected. Until then the record holds the {@link Ring} strongly, for those figures; after, weakly, so
+     * that a ring whose buffers leaked goes to the garbage collector with its memory.
+     */
+    private final class RingRecord implements Runnable {
+        private final WeakReference<Thread> owner;
+        private final WeakReference<Ring> weakRing;
+        /** The ring until it is retired, then null. Written by the retiring thread, volatile. */
+        private volatile Ring unretired;
+        /** Written once, right after creation, by the creating thread, before the record is published. */
+        Cleaner.Cleanable cleanable;
+
+        RingRecord(Ring ring, Thread owner) {
+            this.owner = new WeakReference<>(owner);
+            this.weakRing = new WeakReference<>(ring);
+            this.unretired = ring;
+        }
+
+        /** The ring, or null once it was retired and collected. */
+        Ring ring() {
+            Ring r = unretired;
+            return r != null ? r : weakRing.get();
+        }
+
+        boolean retired() {
+            return unretired == null;
+        }
+
+        boolean ownerEnded() {
+            Thread t = owner.get();
+            return t == null || !t.isAlive();
+        }
+
+        @Override
+        public void run() {
+            Ring ring = unretired;
+            ring.retire(); // no allocation or growth after this: the figures below are final
+            RingStats stats = ring.stats();
+            retiredRingAllocations.add(stats.allocations());
+            retiredRingGrowths.add(stats.growthsInPlace());
+            unretired = null;
+        }
+    }
+
+    /**
+     * Retires the rings of threads that ended without FastThreadLocal clean-up, and forgets rings that were freed
+     * or collected. Any thread; a ring whose owner has ended can no longer allocate, so retiring it here cannot
+     * race with its owner.
      */
     private void prune() {
-        for (WeakReference<ThreadRing> ref : registry) {
-            ThreadRing r = ref.get();
-            if (r == null) {
-                registry.remove(ref); // collected: its thread and its buffers are gone (its figures too)
-                continue;
+        for (RingRecord record : registry) {
+            if (!record.retired() && record.ownerEnded()) {
+                record.cleanable.clean();
             }
-            if (!r.ring.isRetired() && !r.owner.isAlive()) {
-                r.ring.retire();
-            }
-            if (r.ring.isFreed() && registry.remove(ref)) {
-                RingStats stats = r.ring.stats();
-                freedRingAllocations.add(stats.allocations());
-                freedRingGrowths.add(stats.growthsInPlace());
+            Ring ring = record.ring();
+            if (ring == null || ring.isFreed()) {
+                registry.remove(record);
             }
         }
     }
 
-    /** Rings not yet freed, after {@link #prune()}; no walk of their regions. */
-    List<ThreadRing> liveRings() {
+    /** The records of rings not yet freed, after {@link #prune()}; no walk of their regions. */
+    List<RingRecord> liveRecords() {
         prune();
-        List<ThreadRing> rings = new ArrayList<>(registry.size());
-        for (WeakReference<ThreadRing> ref : registry) {
-            ThreadRing r = ref.get();
-            if (r != null && !r.ring.isFreed()) {
-                rings.add(r);
-            }
-        }
-        return rings;
-    }
-
-    /** Memory for a buffer that moves out of its ring: a direct fallback buffer exposing one NIO buffer. */
-    ByteBuf fallbackMemory(int capacity, FallbackReason reason) {
-        ByteBuf buf = fallBack(reason).directBuffer(capacity, capacity);
-        if (!buf.isDirect() || buf.nioBufferCount() != 1) {
-            buf.release();
-            buf = Unpooled.directBuffer(capacity, capacity);
-        }
-        return buf;
+        return new ArrayList<>(registry);
     }
 
     void countMove() {
@@ -365,13 +512,48 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     /** Snapshot of every ring not yet freed; retires rings of ended threads first. */
     List<RingStats> ringStats() {
         List<RingStats> stats = new ArrayList<>();
-        for (ThreadRing r : liveRings()) {
-            RingStats s = r.ring.stats();
-            if (!r.ring.isFreed()) {
-                stats.add(s);
+        for (RingRecord record : liveRecords()) {
+            Ring ring = record.ring();
+            if (ring != null) {
+                RingStats s = ring.stats();
+                if (!ring.isFreed()) {
+                    stats.add(s);
+                }
             }
         }
         return stats;
+    }
+
+    /** Rings not yet freed, direct ({@code direct}) or heap: their count and capacity, without walking them. */
+    long[] ringCountAndCapacity(boolean direct) {
+        long count = 0;
+        long capacity = 0;
+        for (RingRecord record : liveRecords()) {
+            Ring ring = record.ring();
+            if (ring != null && !ring.isFreed() && ring.isDirect() == direct) {
+                count++;
+                capacity += ring.capacity();
+            }
+        }
+        return new long[] {count, capacity};
+    }
+
+    /**
+     * Regions handed out ({@code growths == false}) or grown in place ({@code true}) by every ring since the
+     * allocator was created: the retired rings' final figures plus the figures of the rings still allocating.
+     */
+    long ringCount(boolean growths) {
+        long sum = growths ? retiredRingGrowths.sum() : retiredRingAllocations.sum();
+        for (RingRecord record : liveRecords()) {
+            Ring ring = record.unretired;
+            if (ring != null) {
+                RingStats s = ring.stats();
+                if (record.unretired != null) { // not retired during the walk, which would count it twice
+                    sum += growths ? s.growthsInPlace() : s.allocations();
+                }
+            }
+        }
+        return sum;
     }
 
     long fallbacks(FallbackReason reason) {
@@ -382,27 +564,16 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return moves.sum();
     }
 
-    long freedRingAllocations() {
-        return freedRingAllocations.sum();
-    }
-
-    long freedRingGrowths() {
-        return freedRingGrowths.sum();
-    }
-
     @Override
     public String toString() {
         return "RingByteBufAllocator(ringCapacity: " + ringCapacity + ", maxRingAllocation: " + maxRingAllocation
-                + ", maxRegionsVisited: " + maxRegionsVisited + ", ringsForAllThreads: " + ringsForAllThreads
+                + ", maxRegionsVisited: " + maxRegionsVisited + ", heapRings: " + heapRings
+                + ", ringsForAllThreads: " + ringsForAllThreads
                 + ", memoryAddressAccess: " + memoryAddressAccess + ", fallback: "
                 + fallback.getClass().getSimpleName() + ')';
     }
 
     // ---- defaults -------------------------------------------------------------------------------------
-
-    private static int maxAllocationOf(int ringCapacity) {
-        return ((ringCapacity + 7) & ~7) - 16; // a ring's head guard and tail guard
-    }
 
     private static ByteBufAllocator fallbackNamed(String name) {
         switch (name) {
@@ -469,6 +640,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         private int ringCapacity = DEFAULT_RING_CAPACITY;
         private int maxRingAllocation; // 0: the default, capped by the ring capacity
         private int maxRegionsVisited = DEFAULT_MAX_REGIONS_VISITED;
+        private boolean heapRings = DEFAULT_HEAP_RINGS;
         private boolean ringsForAllThreads = DEFAULT_RINGS_FOR_ALL_THREADS;
         private boolean preferDirect = true;
         private boolean memoryAddressAccess = true;
@@ -479,7 +651,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
         /**
          * Bytes of each ring, {@value Ring#MIN_CAPACITY} to {@link Ring#MAX_CAPACITY}; every ring thread
-         * reserves this much direct memory.
+         * reserves this much direct memory, and as much heap once it allocates a heap buffer (with heap rings on).
          */
         public Builder ringCapacity(int bytes) {
             this.ringCapacity = Ring.checkCapacity(bytes);
@@ -525,6 +697,16 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
 
         /**
+         * Whether heap buffers ({@code heapBuffer()}, and {@code buffer()} without {@code preferDirect}) come from a
+         * heap ring per thread (true, the default) or from the fallback (false; counted as
+         * {@link FallbackReason#HEAP}).
+         */
+        public Builder heapRings(boolean heapRings) {
+            this.heapRings = heapRings;
+            return this;
+        }
+
+        /**
          * Whether every allocating thread gets its own ring (true), or only {@link FastThreadLocalThread}s,
          * Netty's event loops (false, the default). The ring of a plain thread that ends is retired the next
          * time the allocator creates a ring or reports its metric. Every such thread reserves a whole ring:
@@ -556,10 +738,10 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
          * @throws IllegalArgumentException if the maximum ring allocation does not fit in a ring
          */
         public RingByteBufAllocator build() {
-            if (maxRingAllocation > maxAllocationOf(ringCapacity)) {
+            if (maxRingAllocation > Ring.maxAllocationOf(ringCapacity)) {
                 throw new IllegalArgumentException("maxRingAllocation " + maxRingAllocation
                         + " does not fit in a ring of " + ringCapacity + " bytes (at most "
-                        + maxAllocationOf(ringCapacity) + ")");
+                        + Ring.maxAllocationOf(ringCapacity) + ")");
             }
             return new RingByteBufAllocator(this);
         }

@@ -22,21 +22,22 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
     }
 
     /**
-     * Direct memory reserved: the capacity of every ring not yet freed, plus the fallback allocator's own
+     * Direct memory reserved: the capacity of every direct ring not yet freed, plus the fallback allocator's own
      * {@code usedDirectMemory()} when it reports one (a shared fallback such as Netty's default allocator
-     * reports what all its users hold).
+     * reports what all its users hold). A ring's reserved capacity, not its resident pages (see
+     * {@code dev.ringalloc.core.RingMemory}).
      */
     @Override
     public long usedDirectMemory() {
-        long fallbackBytes = fallbackMetric() != null ? fallbackMetric().usedDirectMemory() : 0;
-        return ringCapacity() + Math.max(0, fallbackBytes);
+        ByteBufAllocatorMetric fb = fallbackMetric();
+        return allocator.ringCountAndCapacity(true)[1] + (fb != null ? Math.max(0, fb.usedDirectMemory()) : 0);
     }
 
-    /** Heap memory: the fallback allocator's {@code usedHeapMemory()} when it reports one (rings are direct). */
+    /** Heap memory: the capacity of every heap ring not yet freed, plus the fallback's {@code usedHeapMemory()}. */
     @Override
     public long usedHeapMemory() {
         ByteBufAllocatorMetric fb = fallbackMetric();
-        return fb != null ? Math.max(0, fb.usedHeapMemory()) : 0;
+        return allocator.ringCountAndCapacity(false)[1] + (fb != null ? Math.max(0, fb.usedHeapMemory()) : 0);
     }
 
     private ByteBufAllocatorMetric fallbackMetric() {
@@ -49,18 +50,19 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
         return allocator.ringStats();
     }
 
-    /** Rings not yet freed. Cheap: no walk of the rings' regions. */
+    /** Rings not yet freed, direct and heap. Cheap: no walk of the rings' regions. */
     public int rings() {
-        return allocator.liveRings().size();
+        return (int) (allocator.ringCountAndCapacity(true)[0] + allocator.ringCountAndCapacity(false)[0]);
     }
 
-    /** Bytes reserved by the rings not yet freed. Cheap: no walk of the rings' regions. */
+    /** Heap rings not yet freed. Cheap. */
+    public int heapRings() {
+        return (int) allocator.ringCountAndCapacity(false)[0];
+    }
+
+    /** Bytes reserved by the rings not yet freed, direct and heap. Cheap: no walk of the rings' regions. */
     public long ringCapacity() {
-        long sum = 0;
-        for (ThreadRing r : allocator.liveRings()) {
-            sum += r.ring.capacity();
-        }
-        return sum;
+        return allocator.ringCountAndCapacity(true)[1] + allocator.ringCountAndCapacity(false)[1];
     }
 
     /** Payload bytes of ring regions held right now (buffers not yet released), over all rings. */
@@ -82,26 +84,16 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
     }
 
     /**
-     * Regions handed out by all rings since the allocator was created: freed rings included, rings reclaimed
-     * by the garbage collector (an ended thread's ring nothing referred to any more) not.
+     * Regions handed out by all rings since the allocator was created, retired and collected rings included: the
+     * count never goes backwards.
      */
     public long allocations() {
-        List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
-        long sum = allocator.freedRingAllocations();
-        for (RingStats s : live) {
-            sum += s.allocations();
-        }
-        return sum;
+        return allocator.ringCount(false);
     }
 
-    /** Buffers grown in place, without a copy, by all rings (freed rings included). */
+    /** Buffers grown in place, without a copy, by all rings since the allocator was created; never goes backwards. */
     public long growthsInPlace() {
-        List<RingStats> live = ringStats(); // first: it moves the figures of freed rings to the allocator
-        long sum = allocator.freedRingGrowths();
-        for (RingStats s : live) {
-            sum += s.growthsInPlace();
-        }
-        return sum;
+        return allocator.ringCount(true);
     }
 
     /** Capacity increases that copied a buffer to new memory (another ring region or fallback memory). */

@@ -3,7 +3,6 @@ package dev.ringalloc.netty;
 import io.netty.util.internal.PlatformDependent;
 
 import java.util.Queue;
-import java.util.function.Function;
 
 /**
  * The {@link RingByteBuf} objects of one thread's ring, kept for reuse so that an allocation creates no
@@ -27,14 +26,19 @@ final class RingByteBufPool {
     static final int MAX_POOLED = 4096;
 
     private final Thread owner;
-    private final Function<RingByteBufPool, RingByteBuf> factory;
+    private final Factory factory;
     /** Owner only: buffers released on the owner thread. Grows to {@value #MAX_POOLED} during warm-up. */
     private RingByteBuf[] stack = new RingByteBuf[64];
     private int size;
     /** Other threads offer, the owner polls. */
     private final Queue<RingByteBuf> returns = PlatformDependent.newFixedMpscQueue(MAX_POOLED);
 
-    RingByteBufPool(Thread owner, Function<RingByteBufPool, RingByteBuf> factory) {
+    /** Makes a new buffer object whose home is the given pool. */
+    interface Factory {
+        RingByteBuf newBuffer(RingByteBufPool home);
+    }
+
+    RingByteBufPool(Thread owner, Factory factory) {
         this.owner = owner;
         this.factory = factory;
     }
@@ -49,7 +53,7 @@ final class RingByteBufPool {
             return buf;
         }
         RingByteBuf returned = returns.poll();
-        return returned != null ? returned : factory.apply(this);
+        return returned != null ? returned : factory.newBuffer(this);
     }
 
     /** Takes back a buffer whose last reference was released; any thread. */

@@ -17,6 +17,11 @@ final class UnsafeRingByteBuf extends RingByteBuf {
     }
 
     @Override
+    public boolean isDirect() {
+        return true;
+    }
+
+    @Override
     public boolean hasMemoryAddress() {
         return true;
     }

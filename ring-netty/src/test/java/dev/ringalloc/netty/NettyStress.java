@@ -55,8 +55,25 @@ final class NettyStress {
     }
 
     /** True if buf is a ring buffer whose memory is a ring region. */
+    /**
+     * True when this JVM gives a released direct buffer of {@code allocator} back at once. On JDK 24+ without Unsafe
+     * Netty cannot (it has no way to run a buffer's cleaner), and the memory waits for a garbage collection.
+     */
+    static boolean freesReleasedDirectMemoryAtOnce(io.netty.buffer.ByteBufAllocator allocator)
+            throws InterruptedException {
+        settleGarbage();
+        long before = directMemoryUsed();
+        allocator.directBuffer(1 << 20).release();
+        return directMemoryUsed() - before < (1 << 20);
+    }
+
+    /** The JDK's direct-memory figure once collections have run every pending cleaner. */
+    static long directMemoryAfterCollection() throws InterruptedException {
+        settleGarbage();
+        return directMemoryUsed();
+    }
+
     static boolean inRing(ByteBuf buf) {
-        RingByteBuf ring = TestSupport.ringBuf(buf);
-        return ring != null && ring.isInRing();
+        return TestSupport.inRing(buf);
     }
 }

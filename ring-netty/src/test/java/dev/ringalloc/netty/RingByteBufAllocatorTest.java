@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static dev.ringalloc.netty.TestSupport.onFastThread;
 import static dev.ringalloc.netty.TestSupport.onPlainThread;
+import static dev.ringalloc.netty.TestSupport.inRing;
 import static dev.ringalloc.netty.TestSupport.ringBuf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -146,7 +147,7 @@ class RingByteBufAllocatorTest {
             ByteBuf b = alloc.ioBuffer(100);
             ByteBuf c = alloc.directBuffer(8 << 10, 10 << 10);
             for (ByteBuf buf : List.of(a, b, c)) {
-                assertThat(ringBuf(buf)).isNotNull();
+                assertThat(inRing(buf)).isTrue();
                 assertThat(buf.alloc()).isSameAs(alloc);
                 assertThat(buf.isDirect()).isTrue();
             }
@@ -172,8 +173,9 @@ class RingByteBufAllocatorTest {
     void plainThreadsUseTheFallback() {
         RingByteBufAllocator alloc = small().build();
         ByteBuf buf = alloc.directBuffer(100);
-        assertThat(ringBuf(buf)).isNull();
+        assertThat(inRing(buf)).isFalse();
         assertThat(buf.isDirect()).isTrue();
+        assertThat(buf.alloc()).as("fallback buffers are this allocator's too").isSameAs(alloc);
         assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isOne();
         assertThat(alloc.metric().rings()).isZero(); // no ring reserved for a plain thread
         buf.release();
@@ -184,7 +186,7 @@ class RingByteBufAllocatorTest {
         RingByteBufAllocator alloc = small().ringsForAllThreads(true).build();
         onPlainThread(() -> {
             ByteBuf buf = alloc.directBuffer(100);
-            assertThat(ringBuf(buf)).isNotNull();
+            assertThat(inRing(buf)).isTrue();
             buf.release();
             return null;
         });
@@ -199,8 +201,9 @@ class RingByteBufAllocatorTest {
         onFastThread(() -> {
             ByteBuf max = alloc.directBuffer(8 << 10);
             ByteBuf tooLarge = alloc.directBuffer((8 << 10) + 1);
-            assertThat(ringBuf(max)).isNotNull();
-            assertThat(ringBuf(tooLarge)).isNull();
+            assertThat(inRing(max)).isTrue();
+            assertThat(inRing(tooLarge)).isFalse();
+            assertThat(tooLarge.alloc()).isSameAs(alloc);
             assertThat(tooLarge.capacity()).isEqualTo((8 << 10) + 1);
             max.release();
             tooLarge.release();
@@ -211,24 +214,49 @@ class RingByteBufAllocatorTest {
     }
 
     @Test
-    void heapBuffersFallBack() throws Exception {
+    void heapBuffersComeFromHeapRings() throws Exception {
         RingByteBufAllocator alloc = small().build();
         RingByteBufAllocator heapFirst = small().preferDirect(false).build();
         onFastThread(() -> {
             ByteBuf heap = alloc.heapBuffer(100);
             assertThat(heap.isDirect()).isFalse();
+            assertThat(inRing(heap)).isTrue();
             assertThat(heap.hasArray()).isTrue();
+            heap.writeBytes(new byte[] {1, 2, 3});
+            assertThat(heap.array()[heap.arrayOffset() + 2]).isEqualTo((byte) 3);
+            assertThat(heap.alloc()).isSameAs(alloc);
             ByteBuf viaBuffer = heapFirst.buffer(10);
             assertThat(viaBuffer.isDirect()).isFalse();
+            assertThat(inRing(viaBuffer)).isTrue();
             ByteBuf io = heapFirst.ioBuffer(10); // I/O buffers stay direct
-            assertThat(ringBuf(io)).isNotNull();
+            assertThat(inRing(io)).isTrue();
+            assertThat(io.isDirect()).isTrue();
+            assertThat(heapFirst.metric().rings()).as("a heap and a direct ring").isEqualTo(2);
+            assertThat(heapFirst.metric().heapRings()).isOne();
+            assertThat(heapFirst.metric().usedHeapMemory()).isGreaterThanOrEqualTo(64 << 10);
             io.release();
             heap.release();
             viaBuffer.release();
             return null;
         });
+        assertThat(alloc.metric().fallbacks()).isZero();
+        assertThat(heapFirst.metric().fallbacks()).isZero();
+    }
+
+    @Test
+    void heapBuffersFallBackWhenHeapRingsAreOff() throws Exception {
+        RingByteBufAllocator alloc = small().heapRings(false).build();
+        onFastThread(() -> {
+            ByteBuf heap = alloc.heapBuffer(100);
+            assertThat(heap.isDirect()).isFalse();
+            assertThat(heap.hasArray()).isTrue();
+            assertThat(inRing(heap)).isFalse();
+            assertThat(heap.alloc()).isSameAs(alloc);
+            assertThat(alloc.metric().heapRings()).isZero();
+            heap.release();
+            return null;
+        });
         assertThat(alloc.metric().fallbacks(FallbackReason.HEAP)).isOne();
-        assertThat(heapFirst.metric().fallbacks(FallbackReason.HEAP)).isOne();
     }
 
     @Test
@@ -237,7 +265,7 @@ class RingByteBufAllocatorTest {
         onFastThread(() -> {
             List<ByteBuf> held = new ArrayList<>();
             ByteBuf buf;
-            while (ringBuf(buf = alloc.directBuffer(1000)) != null) {
+            while (inRing(buf = alloc.directBuffer(1000))) {
                 buf.writeInt(held.size());
                 held.add(buf);
             }
@@ -251,7 +279,7 @@ class RingByteBufAllocatorTest {
             assertThat(alloc.metric().bytesInUse()).isZero();
             // the whole ring is allocatable again
             ByteBuf big = alloc.directBuffer(8 << 10);
-            assertThat(ringBuf(big)).isNotNull();
+            assertThat(inRing(big)).isTrue();
             big.release();
             return null;
         });
@@ -265,7 +293,7 @@ class RingByteBufAllocatorTest {
             boolean fromRing = onFastThread(() -> {
                 List<ByteBuf> held = new ArrayList<>();
                 ByteBuf buf;
-                while (ringBuf(buf = alloc.directBuffer(56)) != null) {
+                while (inRing(buf = alloc.directBuffer(56))) {
                     held.add(buf);
                 }
                 buf.release();
@@ -274,7 +302,7 @@ class RingByteBufAllocatorTest {
                 ByteBuf tenth = held.get(10);
                 onPlainThread(() -> tenth.release());
                 ByteBuf again = alloc.directBuffer(56);
-                boolean ring = ringBuf(again) != null;
+                boolean ring = inRing(again);
                 again.release();
                 for (int i = 0; i < held.size(); i++) {
                     if (i != 10) {
@@ -342,7 +370,7 @@ class RingByteBufAllocatorTest {
             assertThat(alloc.metric().moves()).isOne();
             assertThat(alloc.metric().rings()).isOne(); // the old ring held nothing more: freed
             ByteBuf c = alloc.directBuffer(64);
-            assertThat(ringBuf(c)).isNotNull();
+            assertThat(inRing(c)).isTrue();
             c.release();
             return b;
         });
@@ -532,7 +560,7 @@ class RingByteBufAllocatorTest {
             assertThatThrownBy(() -> buf.getByte(0)).isInstanceOf(IllegalReferenceCountException.class);
             assertThat(alloc.metric().bytesInUse()).isZero();
             ByteBuf next = alloc.directBuffer(8 << 10);
-            assertThat(ringBuf(next)).isNotNull();
+            assertThat(inRing(next)).isTrue();
             next.release();
             return null;
         });
@@ -782,23 +810,54 @@ class RingByteBufAllocatorTest {
         loop.start();
         loop.join();
         RingByteBufAllocatorMetric m = alloc.metric();
-        assertThat(m.rings()).isOne();
-        assertThat(m.ringCapacity()).isEqualTo(64 << 10);
-        assertThat(m.ringStats()).hasSize(1);
-        assertThat(m.allocations()).isEqualTo(2);
-        assertThat(m.liveRegions()).isEqualTo(2);
-        assertThat(m.bytesInUse()).isGreaterThanOrEqualTo(100 + 512);
+        assertThat(m.rings()).as("a direct and a heap ring").isEqualTo(2);
+        assertThat(m.heapRings()).isOne();
+        assertThat(m.ringCapacity()).isEqualTo(2 * (64 << 10));
+        assertThat(m.ringStats()).hasSize(2);
+        assertThat(m.allocations()).isEqualTo(3);
+        assertThat(m.liveRegions()).isEqualTo(3);
+        assertThat(m.bytesInUse()).isGreaterThanOrEqualTo(100 + 10 + 512);
         assertThat(m.growthsInPlace()).isPositive();
         assertThat(m.fallbacks(FallbackReason.TOO_LARGE)).isOne();
-        assertThat(m.fallbacks(FallbackReason.HEAP)).isOne();
-        assertThat(m.fallbacks()).isEqualTo(2);
+        assertThat(m.fallbacks(FallbackReason.HEAP)).isZero();
+        assertThat(m.fallbacks()).isOne();
         assertThat(m.usedDirectMemory()).isGreaterThanOrEqualTo((64 << 10) + pooled.metric().usedDirectMemory());
-        assertThat(m.usedHeapMemory()).isEqualTo(pooled.metric().usedHeapMemory()).isPositive();
-        assertThat(m.toString()).contains("rings: 1");
+        assertThat(m.usedHeapMemory()).isEqualTo((64 << 10) + pooled.metric().usedHeapMemory());
+        assertThat(m.toString()).contains("rings: 2");
         assertThat(alloc.metric()).isSameAs(m);
         keep.forEach(ByteBuf::release);
         assertThat(m.rings()).isZero();
         assertThat(m.usedDirectMemory()).isEqualTo(pooled.metric().usedDirectMemory());
+        assertThat(m.allocations()).as("counts of freed rings are kept").isEqualTo(3);
         assertThatThrownBy(() -> m.fallbacks(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void countsNeverGoBackwardsWhenTheRingOfAnEndedThreadIsCollected() throws Exception {
+        for (boolean eventLoop : new boolean[] {true, false}) {
+            RingByteBufAllocator alloc = small().ringsForAllThreads(true).build();
+            java.util.concurrent.Callable<Void> work = () -> {
+                for (int i = 0; i < 1000; i++) {
+                    alloc.directBuffer(64).release();
+                }
+                ByteBuf grown = alloc.directBuffer(64);
+                grown.writeZero(512); // in place: the newest buffer
+                grown.release();
+                return null;
+            };
+            if (eventLoop) {
+                onFastThread(work);   // cleans up its thread-locals at exit: the ring is retired then
+            } else {
+                onPlainThread(work);  // no clean-up: the ring is retired when collected, or when next looked at
+            }
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            RingByteBufAllocatorMetric m = alloc.metric();
+            assertThat(m.allocations()).as("allocations, event loop %s", eventLoop).isEqualTo(1001);
+            assertThat(m.growthsInPlace()).as("growths, event loop %s", eventLoop).isOne();
+            assertThat(m.rings()).isZero();
+        }
     }
 }

@@ -22,6 +22,12 @@ final class TestSupport {
         return null;
     }
 
+    /** True if {@code buf} is a ring buffer whose memory is a ring region (not fallback memory). */
+    static boolean inRing(ByteBuf buf) {
+        RingByteBuf ring = ringBuf(buf);
+        return ring != null && ring.isInRing();
+    }
+
     /** Runs {@code task} on a new FastThreadLocalThread (it cleans up its thread-locals at exit), waits for it. */
     static <T> T onFastThread(Callable<T> task) throws Exception {
         return onThread(true, task);
