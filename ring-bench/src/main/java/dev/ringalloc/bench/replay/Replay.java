@@ -21,6 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static dev.ringalloc.bench.replay.Arguments.allocators;
+import static dev.ringalloc.bench.replay.Arguments.size;
+import static dev.ringalloc.bench.replay.Arguments.value;
+
 /**
  * Replays a JFR recording of Netty's buffer events against several allocators and compares them: the
  * main class of {@code ring-bench/replay.sh}.
@@ -69,10 +73,10 @@ public final class Replay {
                 String arg = argv[i];
                 switch (arg) {
                     case "--allocators": a.allocators = allocators(value(argv, ++i, arg)); break;
-                    case "--rounds": a.rounds = number(value(argv, ++i, arg), arg); break;
-                    case "--warmup": a.warmup = number(value(argv, ++i, arg), arg); break;
-                    case "--pass-ms": a.passMillis = number(value(argv, ++i, arg), arg); break;
-                    case "--ring-capacity": a.ringCapacity = number(value(argv, ++i, arg), arg); break;
+                    case "--rounds": a.rounds = size(value(argv, ++i, arg), arg); break;
+                    case "--warmup": a.warmup = size(value(argv, ++i, arg), arg); break;
+                    case "--pass-ms": a.passMillis = size(value(argv, ++i, arg), arg); break;
+                    case "--ring-capacity": a.ringCapacity = size(value(argv, ++i, arg), arg); break;
                     case "--out": a.out = Paths.get(value(argv, ++i, arg)); break;
                     default:
                         if (arg.startsWith("-") || a.recording != null) {
@@ -88,36 +92,6 @@ public final class Replay {
                 throw new IllegalArgumentException("--rounds must be at least 1");
             }
             return a;
-        }
-
-        private static String value(String[] argv, int i, String option) {
-            if (i >= argv.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return argv[i];
-        }
-
-        private static List<NettyAllocator> allocators(String list) {
-            List<NettyAllocator> result = new ArrayList<>();
-            for (String name : list.split(",")) {
-                result.add(NettyAllocator.of(name.trim()));
-            }
-            return result;
-        }
-
-        /** A non-negative int, with an optional k, m or g suffix (powers of 1024). */
-        static int number(String text, String option) {
-            String t = text.trim().toLowerCase(Locale.ROOT);
-            int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
-            try {
-                long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1)) << shift;
-                if (n < 0 || n > Integer.MAX_VALUE) {
-                    throw new NumberFormatException();
-                }
-                return (int) n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": not a size or count: '" + text + "'");
-            }
         }
     }
 
