@@ -3,12 +3,12 @@ package dev.ringalloc.bench.replay;
 import dev.ringalloc.bench.NettyAllocator;
 import dev.ringalloc.netty.FallbackReason;
 import dev.ringalloc.netty.RingByteBufAllocator;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +35,12 @@ import static dev.ringalloc.bench.replay.Arguments.value;
  *                      [--warmup 2] [--pass-ms 300] [--ring-capacity 4m] [--out results]
  * </pre>
  *
- * <p>The recording becomes a {@link Trace} ({@link RecordingReader}); each allocator gets its own
- * {@link Replayer} (one replay thread per recorded thread). A pass replays the trace as many times over as
- * fill about {@code --pass-ms}. Each round runs, for every allocator in turn (the first one rotating from
- * round to round), an untimed pass (ops/s, heap B/op, peak direct memory) and a timed pass (latency of every
- * operation). It prints and writes the medians ({@link ReplayReport}) under {@code results/<timestamp>/}.
- * Exit code 2, with a one-line message, for a bad recording or bad arguments.
+ * <p>It reads the recording into a {@link Trace} ({@link RecordingReader}) and prints what it holds; then
+ * each round starts, for every allocator in turn (the first one rotating from round to round), one
+ * {@link ReplayFork}: a JVM that replays the trace against that allocator alone (one replay thread per
+ * recorded thread, see {@link Replayer}), warms up, and measures one untimed and one timed pass of about
+ * {@code --pass-ms} each. It prints and writes the medians over the rounds ({@link ReplayReport}) under
+ * {@code results/<timestamp>/}. Exit code 2, with a one-line message, for a bad recording or bad arguments.
  */
 public final class Replay {
     /** Exit code for a recording or arguments the replay cannot use. */
@@ -49,7 +50,7 @@ public final class Replay {
             "Usage: ring-bench/replay.sh RECORDING.jfr [options]",
             "  --allocators LIST    allocators to compare (default ring,pooled,adaptive,unpooledDirect)",
             "  --rounds N           measured rounds (default 5)",
-            "  --warmup N           warm-up rounds, not reported (default 2)",
+            "  --warmup N           warm-up pass pairs in each fork, not reported (default 3)",
             "  --pass-ms MS         about how long one pass runs: the trace is repeated to fill it (default 300)",
             "  --ring-capacity N    bytes per ring, k/m suffix allowed (default ring-netty's, 4m)",
             "  --out DIR            results folder (default results); each run writes a timestamped subfolder",
@@ -62,7 +63,7 @@ public final class Replay {
         List<NettyAllocator> allocators = List.of(NettyAllocator.RING, NettyAllocator.POOLED,
                 NettyAllocator.ADAPTIVE, NettyAllocator.UNPOOLED_DIRECT);
         int rounds = 5;
-        int warmup = 2;
+        int warmup = 3;
         int passMillis = 300;
         int ringCapacity = RingByteBufAllocator.DEFAULT_RING_CAPACITY;
         Path out = Paths.get("results");
@@ -126,7 +127,13 @@ public final class Replay {
         }
         String summary = describe(args.recording, trace);
         out.println(summary);
-        ReplayReport report = measure(args, trace, summary, out);
+        ReplayReport report;
+        try {
+            report = measure(args, summary, out);
+        } catch (IOException | InterruptedException | IllegalStateException e) {
+            err.println("replay: " + e.getMessage());
+            return 1;
+        }
         out.println();
         out.print(report.markdown());
         Path dir = args.out.resolve(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -164,137 +171,77 @@ public final class Replay {
         return n >= 1 << 20 ? (n >> 20) + "M" : n >= 1 << 10 ? (n >> 10) + "K" : String.valueOf(n);
     }
 
-    /** One allocator's replayer, gauges and figures so far. */
-    private static final class Contender {
-        final String name;
-        final ByteBufAllocator allocator;
-        final Replayer replayer;
-        final PeakSampler direct;
-        final List<Double> opsPerSecond = new ArrayList<>();
-        final List<Double> bytesPerOp = new ArrayList<>();
-        final Histogram latency = new Histogram(Replayer.MAX_LATENCY_NANOS, 3);
-        long peakDirect;
-        long ringResident;
-        long lastPassNanos;
-        Map<FallbackReason, Long> fallbacksBefore;
-
-        Contender(NettyAllocator kind, Trace trace, int ringCapacity) {
-            this.name = kind.paramName();
-            this.allocator = kind.create(ringCapacity);
-            this.replayer = new Replayer(trace, allocator, name);
-            this.direct = new PeakSampler("direct-" + name,
-                    ((ByteBufAllocatorMetricProvider) allocator).metric()::usedDirectMemory, 10);
-        }
-
-        void round(int repeat, boolean measured) {
-            direct.reset();
-            Replayer.Pass plain = replayer.pass(repeat, false);
-            lastPassNanos = plain.nanos();
-            long peak = direct.peak();
-            Replayer.Pass timed = replayer.pass(repeat, true);
-            if (measured) {
-                opsPerSecond.add(plain.opsPerSecond());
-                bytesPerOp.add(plain.bytesPerOp());
-                latency.add(timed.latency());
-                peakDirect = Math.max(peakDirect, peak);
-                if (allocator instanceof RingByteBufAllocator) {
-                    ringResident = Math.max(ringResident, ProcessMemory.ringResidentBytes());
-                }
+    private static ReplayReport measure(Args args, String summary, PrintStream out)
+            throws IOException, InterruptedException {
+        Map<NettyAllocator, List<ReplayFork.Result>> results = new LinkedHashMap<>();
+        args.allocators.forEach(a -> results.put(a, new ArrayList<>()));
+        out.printf(Locale.ROOT, "%n%d rounds; each round one JVM per allocator: %d warm-up pass pairs, then one"
+                + " untimed and one timed pass of about %d ms.%n", args.rounds, args.warmup, args.passMillis);
+        for (int round = 0; round < args.rounds; round++) {
+            StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
+            for (int k = 0; k < args.allocators.size(); k++) {
+                NettyAllocator kind = args.allocators.get((k + round) % args.allocators.size());
+                ReplayFork.Result r = fork(args, kind);
+                results.get(kind).add(r);
+                line.append(String.format(Locale.ROOT, " %s %,.0f ops/s;", kind.paramName(), r.opsPerSecond()));
             }
+            out.println(line);
         }
-
-        Map<FallbackReason, Long> fallbacks() {
-            Map<FallbackReason, Long> m = new EnumMap<>(FallbackReason.class);
-            if (allocator instanceof RingByteBufAllocator) {
-                for (FallbackReason r : FallbackReason.values()) {
-                    m.put(r, ((RingByteBufAllocator) allocator).metric().fallbacks(r));
-                }
-            }
-            return m;
-        }
-
-        ReplayReport.Row row(int passes) {
-            Map<FallbackReason, Double> perPass = new EnumMap<>(FallbackReason.class);
-            fallbacks().forEach((r, n) -> perPass.put(r, (n - fallbacksBefore.get(r)) / (double) passes));
-            return new ReplayReport.Row(name, Median.of(opsPerSecond), Median.of(bytesPerOp), latency, peakDirect,
-                    ringResident, perPass);
-        }
-
-        void close() {
-            replayer.close();
-            direct.close();
-        }
+        List<ReplayReport.Row> rows = new ArrayList<>();
+        results.forEach((kind, forks) -> rows.add(row(kind, forks)));
+        String settings = String.format(Locale.ROOT, "%n%nJVM %s %s, %d CPUs; ring capacity %,d bytes; %d rounds"
+                        + " of one JVM per allocator, %d warm-up pass pairs, passes of about %d ms.",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), args.ringCapacity, args.rounds, args.warmup,
+                args.passMillis);
+        return new ReplayReport("Replay of " + args.recording.getFileName(), summary + settings, rows);
     }
 
-    private static ReplayReport measure(Args args, Trace trace, String summary, PrintStream out) {
-        List<Contender> contenders = new ArrayList<>();
-        try {
-            for (NettyAllocator kind : args.allocators) {
-                contenders.add(new Contender(kind, trace, args.ringCapacity));
+    /** One allocator's figures over its forks: medians, the merged latency, the largest memory figures. */
+    private static ReplayReport.Row row(NettyAllocator kind, List<ReplayFork.Result> forks) {
+        List<Double> opsPerSecond = new ArrayList<>();
+        List<Double> bytesPerOp = new ArrayList<>();
+        Histogram latency = new Histogram(Replayer.MAX_LATENCY_NANOS, 3);
+        long peakDirect = 0;
+        long ringResident = 0;
+        Map<FallbackReason, Double> fallbacks = new EnumMap<>(FallbackReason.class);
+        for (ReplayFork.Result r : forks) {
+            opsPerSecond.add(r.opsPerSecond());
+            bytesPerOp.add(r.bytesPerOp());
+            latency.add(r.latency());
+            peakDirect = Math.max(peakDirect, r.peakDirect());
+            ringResident = Math.max(ringResident, r.ringResident());
+            for (FallbackReason reason : FallbackReason.values()) {
+                fallbacks.merge(reason, r.fallbacks()[reason.ordinal()] / forks.size(), Double::sum);
             }
-            Contender first = contenders.get(0);
-            int repeat = calibrate(first.replayer, trace, args.passMillis);
-            for (int round = 0; round < args.warmup + args.rounds; round++) {
-                boolean measured = round >= args.warmup;
-                if (round == args.warmup) {
-                    // The warm-up's passes ran compiled code: size the measured passes from the last one.
-                    repeat = args.warmup == 0 ? repeat : scale(trace, repeat, first.lastPassNanos, args.passMillis);
-                    out.printf(Locale.ROOT, "One pass = the trace %d times over (%,d operations).%n", repeat,
-                            repeat * trace.ops());
-                    contenders.forEach(c -> c.fallbacksBefore = c.fallbacks());
-                }
-                StringBuilder line = new StringBuilder(measured ? "round " + (round - args.warmup + 1)
-                        : "warm-up " + (round + 1)).append(':');
-                for (int k = 0; k < contenders.size(); k++) {
-                    Contender c = contenders.get((k + round) % contenders.size());
-                    c.round(repeat, measured);
-                    if (measured) {
-                        line.append(String.format(Locale.ROOT, " %s %,.0f ops/s;", c.name,
-                                c.opsPerSecond.get(c.opsPerSecond.size() - 1)));
-                    }
-                }
-                out.println(line);
-            }
-            List<ReplayReport.Row> rows = new ArrayList<>();
-            contenders.forEach(c -> rows.add(c.row(2 * args.rounds)));
-            String settings = String.format(Locale.ROOT, "%n%nJVM %s %s, %d CPUs; ring capacity %,d bytes;"
-                            + " %d rounds after %d warm-up; a pass is the trace %d times over.",
-                    System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), args.ringCapacity, args.rounds, args.warmup, repeat);
-            return new ReplayReport("Replay of " + args.recording.getFileName(), summary + settings, rows);
-        } finally {
-            contenders.forEach(Contender::close);
         }
+        return new ReplayReport.Row(kind.paramName(), Median.of(opsPerSecond), Median.of(bytesPerOp), latency,
+                peakDirect, ringResident, kind == NettyAllocator.RING ? fallbacks : Map.of());
     }
 
-    /**
-     * How many times over one pass replays the trace to last about {@code passMillis}, from a pass that
-     * replayed it {@code repeat} times in {@code nanos}; at most what keeps the step counters in int range.
-     */
-    private static int scale(Trace trace, int repeat, long nanos, int passMillis) {
-        double wanted = repeat * (passMillis * 1e6 / Math.max(1, nanos));
-        return (int) Math.max(1, Math.min(wanted, maxRepeat(trace)));
-    }
-
-    /** A first repeat count: doubled until a pass lasts a quarter of {@code passMillis} (the JIT warms up meanwhile). */
-    private static int calibrate(Replayer replayer, Trace trace, int passMillis) {
-        int repeat = 1;
-        for (int i = 0; i < 30; i++) {
-            long nanos = replayer.pass(repeat, false).nanos();
-            if (nanos * 4 >= passMillis * 1_000_000L) {
-                return scale(trace, repeat, nanos, passMillis);
+    /** Runs one {@link ReplayFork} JVM for {@code kind} and returns its figures. */
+    private static ReplayFork.Result fork(Args args, NettyAllocator kind) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // This JVM's heap and system properties, not its agents, debugger or flight recording.
+            if ((option.startsWith("-D") || option.startsWith("-X")) && !option.contains("FlightRecord")
+                    && !option.startsWith("-Xrun") && !option.startsWith("-Xdebug")) {
+                command.add(option);
             }
-            repeat = Math.min(repeat * 2, maxRepeat(trace));
         }
-        return repeat;
-    }
-
-    /** The most repetitions whose step numbers (repetition × operations on a buffer) stay well in int range. */
-    private static int maxRepeat(Trace trace) {
-        int max = 1;
-        for (int b = 0; b < trace.buffers(); b++) {
-            max = Math.max(max, trace.opsOn(b));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ReplayFork.class.getName(),
+                args.recording.toAbsolutePath().toString(), kind.paramName(), String.valueOf(args.ringCapacity),
+                String.valueOf(args.passMillis), String.valueOf(args.warmup)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        for (String line : output.split("\n")) {
+            if (line.startsWith(ReplayFork.RESULT)) {
+                return ReplayFork.Result.decode(line.substring(ReplayFork.RESULT.length()));
+            }
         }
-        return Integer.MAX_VALUE / 4 / max;
+        throw new IllegalStateException("the " + kind.paramName() + " fork failed (exit code " + code + "): "
+                + output.trim());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
  * <p>Pairing is by {@link Key}: the buffer's memory address where the recording's allocator reports it
  * reliably (Netty's adaptive allocator reports the same address on allocation and free; the pooled
  * allocator does not), plus what does not change over a buffer's life (direct or heap, the capacity it can
- * reach without reallocating, its maximum capacity). Buffers with equal keys (heap buffers, or any buffer
- * of the pooled allocator) are paired oldest first. A reallocation (Netty emits {@code ReallocateBuffer}
+ * reach without reallocating, its maximum capacity). Of buffers with equal keys (heap buffers, or any
+ * buffer of the pooled allocator), a free takes the oldest that its own thread used last, else the oldest. A reallocation (Netty emits {@code ReallocateBuffer}
  * and then, on the same thread, an {@code AllocateBuffer} for the new memory) becomes a resize of the
  * buffer, and the buffer takes the new memory's key.
  */
@@ -78,7 +79,7 @@ public final class TraceBuilder {
      * that next allocation then counts as a new buffer.
      */
     public void reallocate(long threadId, Key key) {
-        Integer buffer = take(key);
+        Integer buffer = take(threadId, key);
         if (buffer != null) {
             pendingReallocation.put(threadId, buffer);
         }
@@ -89,7 +90,7 @@ public final class TraceBuilder {
      * or shrank without reallocating (no event), it is resized to that capacity first, on the same thread.
      */
     public void free(long threadId, String threadName, Key key, int size) {
-        Integer buffer = take(key);
+        Integer buffer = take(threadId, key);
         if (buffer == null) {
             unmatchedFrees++;
             return;
@@ -153,12 +154,28 @@ public final class TraceBuilder {
         live.computeIfAbsent(key, k -> new ArrayDeque<>(1)).addLast(buffer);
     }
 
-    private Integer take(Key key) {
+    /**
+     * The live buffer {@code key} identifies, removed from the live set: of several (no address), the oldest
+     * that thread {@code threadId} used last, else the oldest. An event loop frees its own buffers: pairing
+     * a free with another thread's buffer of the same shape would invent a hand-off between threads.
+     */
+    private Integer take(long threadId, Key key) {
         ArrayDeque<Integer> queue = live.get(key);
         if (queue == null) {
             return null;
         }
-        Integer buffer = queue.pollFirst();
+        Integer buffer = null;
+        for (Iterator<Integer> it = queue.iterator(); it.hasNext() && queue.size() > 1; ) {
+            Integer candidate = it.next();
+            if (lastThread[candidate] == threadId) {
+                it.remove();
+                buffer = candidate;
+                break;
+            }
+        }
+        if (buffer == null) {
+            buffer = queue.pollFirst();
+        }
         if (queue.isEmpty()) {
             live.remove(key);
         }
