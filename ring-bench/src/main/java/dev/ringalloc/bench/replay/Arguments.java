@@ -2,11 +2,15 @@ package dev.ringalloc.bench.replay;
 
 import dev.ringalloc.bench.NettyAllocator;
 
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Helpers for the command lines of the replay, the HTTP server and the HTTP load driver. */
+/** Helpers for the command lines (and results folders) of the replay, the HTTP server and the HTTP load driver. */
 public final class Arguments {
     private Arguments() {
     }
@@ -54,5 +58,10 @@ public final class Arguments {
     public static NettyAllocator allocator(String name) {
         String n = name.trim();
         return n.equalsIgnoreCase("unpooled") ? NettyAllocator.UNPOOLED_DIRECT : NettyAllocator.of(n);
+    }
+
+    /** The folder of this run under {@code out}: {@code out/<UTC timestamp>}, as the comparison names its own. */
+    public static Path runFolder(Path out) {
+        return out.resolve(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 }

@@ -11,9 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -136,7 +133,7 @@ public final class Replay {
         }
         out.println();
         out.print(report.markdown());
-        Path dir = args.out.resolve(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = Arguments.runFolder(args.out);
         try {
             report.write(dir);
             out.println("\nWrote " + dir.resolve("replay.md") + " and " + dir.resolve("replay.png"));

@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +128,7 @@ public final class HttpLoad {
             System.exit(2);
             return;
         }
-        Path dir = args.out.resolve(LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = Arguments.runFolder(args.out);
         Files.createDirectories(dir);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         args.allocators.forEach(a -> runs.put(a.paramName(), new ArrayList<>()));
