@@ -29,7 +29,7 @@ import static dev.ringalloc.bench.replay.Arguments.value;
  *
  * <pre>
  * ring-bench/replay.sh RECORDING.jfr [--allocators ring,pooled,adaptive,unpooledDirect] [--rounds 5]
- *                      [--warmup 2] [--pass-ms 300] [--ring-capacity 4m] [--out results]
+ *                      [--warmup 3] [--pass-ms 300] [--ring-capacity 4m] [--out results]
  * </pre>
  *
  * <p>It reads the recording into a {@link Trace} ({@link RecordingReader}) and prints what it holds; then
