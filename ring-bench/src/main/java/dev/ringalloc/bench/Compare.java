@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -41,9 +42,9 @@ import java.util.stream.Collectors;
  * <p>It runs each configuration of the {@link Plan} as its own JMH run (with the GC profiler, for
  * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}): one fork per JMH run, the forks of the
  * allocators compared at one size interleaved round by round ({@link Plan#schedule()}); it prints one progress line per run,
- * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory)
- * and the targets of issue 4, and writes the same as {@code compare.md}, {@code compare.png} and
- * {@code compare.csv} under {@code results/<timestamp>/}.
+ * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory, and each table's
+ * own columns) and the targets the benchmarks declare, and writes the same as {@code compare.md},
+ * {@code compare.png} and {@code compare.csv} under {@code results/<timestamp>/}.
  *
  * <p>Options: {@code --full}; {@code --only REGEX} (table ids such as {@code shortLived}, {@code crossThread},
  * {@code growth}, {@code ringal}, {@code echo}, or any part of a configuration's description);
@@ -276,6 +277,7 @@ public final class Compare {
         double[] scores = new double[forks.size()];
         double[] norms = new double[forks.size()];
         double[] direct = new double[forks.size()];
+        Map<String, double[]> figures = new TreeMap<>();
         for (int i = 0; i < forks.size(); i++) {
             BenchmarkResult fork = forks.get(i);
             Map<String, Result> secondary = fork.getSecondaryResults();
@@ -286,6 +288,9 @@ public final class Compare {
             // consumer operations, so scale it to bytes per scored operation.
             norms[i] = scoreOf(secondary, "gc.alloc.rate.norm") * (total / score);
             direct[i] = scoreOf(secondary, DirectMemoryProfiler.LABEL);
+            for (String label : secondary.keySet()) {
+                figures.computeIfAbsent(label, k -> nans(forks.size()))[i] = scoreOf(secondary, label);
+            }
         }
         double median = median(scores);
         double spread;
@@ -306,8 +311,16 @@ public final class Compare {
             double[] v = its.stream().mapToDouble(Double::doubleValue).toArray();
             spread = v.length > 1 ? (max(v) - min(v)) / median(v) : Double.NaN;
         }
-        return new Measurement(c.table().id(), c.series(), c.size(), spread, median(norms), median(direct),
-                Arrays.stream(scores).boxed().toList());
+        Map<String, Double> medians = new TreeMap<>();
+        figures.forEach((label, perFork) -> medians.put(label, median(perFork)));
+        return new Measurement(c.table().id(), c.series(), c.key(), spread, median(norms), median(direct),
+                Arrays.stream(scores).boxed().toList(), medians);
+    }
+
+    private static double[] nans(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, Double.NaN);
+        return v;
     }
 
     @SuppressWarnings("rawtypes") // JMH's result API is raw
@@ -342,15 +355,18 @@ public final class Compare {
         return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
     }
 
-    /** The measurements as CSV, one row per configuration. */
+    /** The measurements as CSV, one row per configuration; its secondary figures as {@code label=value;...}. */
     static String toCsv(List<Measurement> measurements) {
         StringBuilder b = new StringBuilder(
-                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s\n");
+                "table,series,key,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s,figures\n");
         for (Measurement m : measurements) {
             String rounds = m.forkScores().stream().map(score -> String.format(Locale.ROOT, "%.1f", score))
                     .collect(Collectors.joining(";"));
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s%n", m.table(), m.series(),
-                    m.size(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds));
+            String figures = new TreeMap<>(m.figures()).entrySet().stream()
+                    .map(f -> String.format(Locale.ROOT, "%s=%.6g", f.getKey(), f.getValue()))
+                    .collect(Collectors.joining(";"));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s,%s%n", m.table(), m.series(),
+                    m.key(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds, figures));
         }
         return b.toString();
     }
@@ -369,8 +385,8 @@ public final class Compare {
                 + "; benchmark JVMs: -Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g, FastThreadLocalThread workers,"
                 + " leak detection off");
         lines.add("- Netty: " + nettyVersion() + "; ring: ring-netty's RingByteBufAllocator, rings sized to each"
-                + " benchmark's bytes in flight (runs where its fallback served over 1 % of requests fail)");
-        lines.add("- Scores: operations per second, median of the forks' means. The forks of one size run"
+                + " benchmark's bytes in flight (runs where its fallback served over 1 % of direct requests fail)");
+        lines.add("- Scores: operations per second, median of the forks' means. The forks of one row run"
                 + " interleaved, one per allocator per round; a ratio against the table's baseline, and the"
                 + " ns above the floor, are the median over rounds of that round's figure (each round's forks ran"
                 + " within seconds of each other). B/op = gc.alloc.rate.norm; direct MiB = direct memory held"

@@ -47,14 +47,17 @@ import org.openjdk.jmh.infra.Control;
 // other allocators' (Plan.schedule()), which JMH cannot do; raw JMH runs take -f 5.
 public class CrossThreadBenchmark extends EventLoopBenchmark {
 
+    /** The series that is no allocator: the ceiling (see the class comment). */
+    public static final String BOUND = "bound";
+
     /** Busy-wait rounds before a waiting side starts yielding its core. */
     static final int SPINS_BEFORE_YIELD = 100;
 
     /** How often each side of the queue publishes its progress: see {@link SpscHandOff}. */
     static final int PUBLISH_EVERY = 16;
 
-    /** Which allocator: see {@link NettyAllocator}; or {@value Report#BOUND}, none (see the class comment). */
-    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", Report.BOUND})
+    /** Which allocator: see {@link NettyAllocator}; or {@value #BOUND}, none (see the class comment). */
+    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", BOUND})
     public String allocator;
 
     /** Bytes per buffer, and bytes written into it. */
@@ -69,8 +72,20 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     private ByteBufAllocator alloc;
     private SpscHandOff<ByteBuf> handOff;
     private byte[] payload;
-    /** For {@value Report#BOUND}: the one buffer written and handed over every time; null otherwise. */
+    /** For {@value #BOUND}: the one buffer written and handed over every time; null otherwise. */
     private ByteBuf bound;
+
+    /**
+     * Its table: the bound as reference, and the targets: ring at least twice pooled and adaptive (said out
+     * of reach where that is above the bound), no garbage.
+     */
+    static TableSpec table() {
+        return TableSpec.of("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)", "pooled",
+                        "one thread allocates and writes, another releases; score = producer ops/s, median of forks; "
+                                + "bound = the same writes into one buffer, handed over, no allocator: the ceiling")
+                .reference(BOUND)
+                .targets(Target.ratio("pooled", 2), Target.ratio("adaptive", 2), Target.zeroGarbage());
+    }
 
     /** Builds the allocator (or the bound's one buffer) and the queue. */
     @Setup(Level.Trial)
@@ -78,7 +93,7 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
         FastThreadExecutor.requireFastThreadLocalThread();
         handOff = new SpscHandOff<>(queue, PUBLISH_EVERY);
         payload = Payloads.bytes(size);
-        if (Report.BOUND.equals(allocator)) {
+        if (BOUND.equals(allocator)) {
             bound = Unpooled.directBuffer(size, size);
             return;
         }

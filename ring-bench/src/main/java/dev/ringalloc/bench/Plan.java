@@ -21,22 +21,22 @@ public final class Plan {
      * @param method     its method (for group benchmarks, the group)
      * @param params     every {@code @Param}, fixed
      * @param series     the series (allocator) it reports as
-     * @param size       the size column it reports as
+     * @param key        the row it reports as: a size in bytes, or the benchmark's row name
      * @param forks      forks to run
      * @param scoreLabel the secondary result to score ({@code produce} for the hand-off), or null for
      *                   the primary score
      */
     public record Config(TableSpec table, Class<?> benchmark, String method, Map<String, String> params,
-                         String series, String size, int forks, String scoreLabel) {
+                         String series, String key, int forks, String scoreLabel) {
 
         /** JMH's include pattern for exactly this method. */
         public String includePattern() {
             return "^" + Pattern.quote(benchmark.getName() + "." + method) + "$";
         }
 
-        /** One line naming it, for progress output. */
+        /** One line naming it, for progress output: {@code Class.method param=value ...}. */
         public String describe() {
-            StringBuilder b = new StringBuilder(benchmark.getSimpleName());
+            StringBuilder b = new StringBuilder(benchmark.getSimpleName()).append('.').append(method);
             params.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
             return b.toString();
         }
@@ -77,7 +77,7 @@ public final class Plan {
     }
 
     /**
-     * Builds the plan.
+     * Builds the plan. Each table, with its columns and targets, is declared by its benchmark.
      *
      * @param full          the whole matrix (true) or the short comparison (false)
      * @param forksOverride forks for every configuration, or 0 for the plan's own (short: 1; full: 5 for
@@ -90,39 +90,30 @@ public final class Plan {
         // flips the verdict: their medians take five rounds.
         int medianForks = forksOverride > 0 ? forksOverride : full ? 5 : 1;
         List<String> sizes = List.of("64", "1024", "16384", "65536");
-        List<String> windows = full ? List.of("1", "64", "1024") : List.of("64");
 
-        for (String window : windows) {
-            TableSpec t = new TableSpec("shortLived-w" + window,
-                    "1. Short-lived Netty buffers, window " + window,
-                    "pooled", "B",
-                    "allocate, write size bytes, release the oldest of " + window
-                            + " in flight; floor = the same writes into one preallocated buffer (benchmark 6)");
+        for (String window : full ? List.of("1", "64", "1024") : List.of("64")) {
+            TableSpec t = ShortLivedBenchmark.table(window);
             for (String size : sizes) {
                 for (String a : ALLOCATORS) {
                     p.add(t, ShortLivedBenchmark.class, "allocateWriteRelease", a, size, medianForks, null,
                             "allocator", a, "size", size, "window", window);
                 }
-                p.add(t, FloorBenchmark.class, "write", "floor", size, medianForks, null, "size", size,
+                p.add(t, FloorBenchmark.class, "write", FloorBenchmark.SERIES, size, medianForks, null, "size", size,
                         "window", window);
             }
         }
 
-        TableSpec cross = new TableSpec("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)",
-                "pooled", "B",
-                "one thread allocates and writes, another releases; score = producer ops/s, median of forks; "
-                        + "bound = the same writes into one buffer, handed over, no allocator: the ceiling");
+        TableSpec cross = CrossThreadBenchmark.table();
         for (String size : full ? sizes : List.of("64", "1024")) {
             for (String a : ALLOCATORS) {
                 p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, medianForks, "produce",
                         "allocator", a, "size", size, "queue", "256");
             }
-            p.add(cross, CrossThreadBenchmark.class, "handOff", Report.BOUND, size, medianForks, "produce",
-                    "allocator", Report.BOUND, "size", size, "queue", "256");
+            p.add(cross, CrossThreadBenchmark.class, "handOff", CrossThreadBenchmark.BOUND, size, medianForks,
+                    "produce", "allocator", CrossThreadBenchmark.BOUND, "size", size, "queue", "256");
         }
 
-        TableSpec growth = new TableSpec("growth-w64", "3. Growth from the default 256 B (ensureWritable), window 64",
-                "pooled", "B", "allocate at default capacity, write size bytes in 128-byte pieces");
+        TableSpec growth = GrowthBenchmark.table();
         for (String size : full ? sizes : List.of("1024", "16384")) {
             for (String a : ALLOCATORS) {
                 p.add(growth, GrowthBenchmark.class, "allocateGrowRelease", a, size, forks, null,
@@ -131,10 +122,7 @@ public final class Plan {
         }
 
         for (String kind : List.of("fixed", "extendable")) {
-            TableSpec t = new TableSpec("ringal-" + kind, "4. RingAl's table in Java, " + kind + " buffers",
-                    "byteArray", "",
-                    "rows are iterations_largest-size_most-held; one op = one buffer; "
-                            + "time for the row = iterations / ops/s");
+            TableSpec t = RingAlTablesBenchmark.table(kind);
             for (String scenario : full ? SCENARIOS : List.of("10M_1024_64")) {
                 for (String impl : IMPLS) {
                     p.add(t, RingAlTablesBenchmark.class, "iteration", impl, scenario, forks, null,
@@ -143,29 +131,29 @@ public final class Plan {
             }
         }
 
-        TableSpec echo = new TableSpec("echo", "5. Echo server and client over 127.0.0.1 (messages/s)",
-                "pooled", "B", "64 messages per round trip batch; direct MiB = process direct memory held");
+        TableSpec echo = EchoBenchmark.table();
         for (String size : full ? List.of("64", "1024", "16384") : List.of("1024")) {
             for (String a : ALLOCATORS) {
                 p.add(echo, EchoBenchmark.class, "echo", a, size, forks, null, "allocator", a, "size", size);
             }
         }
+
         return p;
     }
 
-    private void add(TableSpec table, Class<?> benchmark, String method, String series, String size, int forks,
+    private void add(TableSpec table, Class<?> benchmark, String method, String series, String key, int forks,
                      String scoreLabel, String... params) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i += 2) {
             map.put(params[i], params[i + 1]);
         }
-        configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, size, forks,
+        configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, key, forks,
                 scoreLabel));
     }
 
     /**
      * The JMH runs, in order: one fork per run, in rounds. The consecutive configurations of one table and
-     * size (the allocators compared at that size, with the floor where there is one) run one fork each per
+     * key (the allocators compared at that size, with the floor where there is one) run one fork each per
      * round, round after round, so that whatever the machine does meanwhile falls on every allocator alike.
      * On a shared two-vCPU virtual machine the speed of the same code moves by tens of percent from one
      * minute to the next (the hypervisor placing the vCPUs, the neighbours' load): forks run one allocator
@@ -180,7 +168,7 @@ public final class Plan {
             Config first = configs.get(i);
             int end = i + 1;
             while (end < configs.size() && configs.get(end).table().equals(first.table())
-                    && configs.get(end).size().equals(first.size())) {
+                    && configs.get(end).key().equals(first.key())) {
                 end++;
             }
             List<Config> block = configs.subList(i, end);

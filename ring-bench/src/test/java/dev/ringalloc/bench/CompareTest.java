@@ -3,6 +3,7 @@ package dev.ringalloc.bench;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,12 +59,12 @@ class CompareTest {
         // Benchmark 1, window 64: 4 sizes × 5 rounds × (5 allocators + floor); the hand-off: 4 sizes × 5 rounds
         // × (5 allocators + bound); the echo: 3 sizes × 3 rounds × 5 allocators. One fork per run.
         assertThat(schedule).hasSize(120 + 120 + 45);
-        assertThat(schedule.subList(0, 7)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+        assertThat(schedule.subList(0, 7)).extracting(r -> r.config().series() + "@" + r.config().key() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "floor@64#1", "ring@64#2");
         assertThat(schedule.subList(0, 120)).allSatisfy(r -> assertThat(r.rounds()).isEqualTo(5));
         List<Plan.Run> handOff = schedule.subList(120, 240);
-        assertThat(handOff.subList(0, 12)).extracting(r -> r.config().series() + "@" + r.config().size() + "#" + r.round())
+        assertThat(handOff.subList(0, 12)).extracting(r -> r.config().series() + "@" + r.config().key() + "#" + r.round())
                 .containsExactly("ring@64#1", "pooled@64#1", "adaptive@64#1", "unpooledDirect@64#1",
                         "unpooledHeap@64#1", "bound@64#1", "ring@64#2", "pooled@64#2", "adaptive@64#2",
                         "unpooledDirect@64#2", "unpooledHeap@64#2", "bound@64#2");
@@ -71,7 +72,7 @@ class CompareTest {
             assertThat(r.config().benchmark()).isEqualTo(CrossThreadBenchmark.class);
             assertThat(r.rounds()).isEqualTo(5);
         });
-        assertThat(handOff).extracting(r -> r.config().size()).containsSequence("64", "64").endsWith("65536");
+        assertThat(handOff).extracting(r -> r.config().key()).containsSequence("64", "64").endsWith("65536");
         assertThat(schedule.subList(240, 285)).allSatisfy(r -> {
             assertThat(r.config().benchmark()).isEqualTo(EchoBenchmark.class);
             assertThat(r.rounds()).isEqualTo(3);
@@ -89,20 +90,21 @@ class CompareTest {
         Plan.Config c = Plan.build(false, 0).configs().get(0);
 
         assertThat(c.includePattern()).isEqualTo("^\\Qdev.ringalloc.bench.ShortLivedBenchmark.allocateWriteRelease\\E$");
-        assertThat(c.describe()).isEqualTo("ShortLivedBenchmark allocator=ring size=64 window=64");
+        assertThat(c.describe()).isEqualTo("ShortLivedBenchmark.allocateWriteRelease allocator=ring size=64 window=64");
         assertThat(Plan.build(false, 3).configs()).allSatisfy(x -> assertThat(x.forks()).isEqualTo(3));
     }
 
     @Test
     void csvHasAHeaderAndOneLinePerMeasurement() {
         String csv = Compare.toCsv(List.of(
-                new Measurement("echo", "ring", "1024", 0.1, 5, 2, List.of(7e5)),
+                new Measurement("echo", "ring", "1024", 0.1, 5, 2, List.of(7e5),
+                        Map.of("latency.p99", 812.0, "gc.count", 3.0)),
                 new Measurement("echo", "pooled", "1024", 0.5, 8, 16, List.of(5e5, 6e5, 8e5))));
 
         assertThat(csv.lines()).containsExactly(
-                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s",
-                "echo,ring,1024,700000.0,0.1000,5.000,2.00,1,700000.0",
-                "echo,pooled,1024,600000.0,0.5000,8.000,16.00,3,500000.0;600000.0;800000.0");
+                "table,series,key,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s,figures",
+                "echo,ring,1024,700000.0,0.1000,5.000,2.00,1,700000.0,gc.count=3.00000;latency.p99=812.000",
+                "echo,pooled,1024,600000.0,0.5000,8.000,16.00,3,500000.0;600000.0;800000.0,");
     }
 
     @Test
