@@ -23,7 +23,7 @@ public record Column(String heading, BiFunction<Report, Measurement, String> cel
     }
 
     /**
-     * A secondary figure of the row's run ({@link Measurement#figure}), formatted with {@code format}, or
+     * A figure the benchmark published ({@link IterationFigures}), formatted with {@code format}, or
      * {@code "–"} if the row has none.
      */
     public static Column figure(String heading, String label, String format) {

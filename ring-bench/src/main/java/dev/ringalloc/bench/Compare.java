@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  * {@code compare.png} and {@code compare.csv} under {@code results/<timestamp>/}.
  *
  * <p>Options: {@code --full}; {@code --only REGEX} (table ids such as {@code shortLived}, {@code crossThread},
- * {@code growth}, {@code ringal}, {@code echo}, or any part of a configuration's description);
+ * {@code growth}, {@code ringal}, {@code echo}, {@code mixed}, or any part of a configuration's description);
  * {@code --forks N}; {@code --warmup N} and {@code --iterations N} (count), {@code --time MS} (each);
  * {@code --out DIR}; {@code --verbose} (JMH's own output); {@code --list} (print the plan and stop).
  * For raw JMH: {@code java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc ...}.
@@ -124,9 +124,9 @@ public final class Compare {
             "usage: java -jar ring-bench/target/benchmarks.jar [--full] [--only REGEX] [--forks N]",
             "           [--warmup N] [--iterations N] [--time MS] [--out DIR] [--verbose] [--list]",
             "  (default) short comparison: a few minutes on two cores",
-            "  --full    every benchmark's whole matrix (5 forks for benchmarks 1 and 2, 3 for the rest)",
+            "  --full    every benchmark's whole matrix (5 forks for benchmarks 1, 2 and 7, 3 for the rest)",
             "  --only    keep configurations whose table id or description matches REGEX,",
-            "            e.g. shortLived, crossThread, growth, ringal, echo, 'allocator=ring'",
+            "            e.g. shortLived, crossThread, growth, ringal, echo, mixed, 'allocator=ring'",
             "  --out     results folder (default: results); each run writes a timestamped subfolder",
             "  --list    print the plan and stop",
             "Raw JMH: java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc <regex>");
@@ -254,6 +254,7 @@ public final class Compare {
                 .measurementTime(args.measurementTime())
                 .addProfiler(GCProfiler.class)
                 .addProfiler(DirectMemoryProfiler.class)
+                .addProfiler(IterationFigures.class)
                 .shouldFailOnError(true)
                 .verbosity(args.verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
         for (Map.Entry<String, String> p : c.params().entrySet()) {

@@ -109,13 +109,8 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     public void produce(Control control) {
         ByteBuf buf = bound != null ? bound.clear() : kind.buffer(alloc, size);
         buf.writeBytes(payload);
-        int spins = 0;
-        while (!handOff.offer(buf)) {
-            if (control.stopMeasurement) {
-                release(buf);
-                return;
-            }
-            spins = backOff(spins);
+        if (!offer(handOff, buf, control)) {
+            release(buf);
         }
     }
 
@@ -124,15 +119,10 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     @Group("handOff")
     @GroupThreads(1)
     public void consume(Control control) {
-        ByteBuf buf;
-        int spins = 0;
-        while ((buf = handOff.poll()) == null) {
-            if (control.stopMeasurement) {
-                return;
-            }
-            spins = backOff(spins);
+        ByteBuf buf = take(handOff, control);
+        if (buf != null) {
+            release(buf);
         }
-        release(buf);
     }
 
     /** Releases a buffer the producer allocated; the bound's one buffer is kept. */
@@ -140,6 +130,37 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
         if (buf != bound) {
             buf.release();
         }
+    }
+
+    /**
+     * Producer side of a hand-off: offers {@code e}, waiting while the queue is full; false, with {@code e}
+     * not handed over, if JMH ended the iteration meanwhile.
+     */
+    static <E> boolean offer(SpscHandOff<E> queue, E e, Control control) {
+        int spins = 0;
+        while (!queue.offer(e)) {
+            if (control.stopMeasurement) {
+                return false;
+            }
+            spins = backOff(spins);
+        }
+        return true;
+    }
+
+    /**
+     * Consumer side of a hand-off: the oldest element, waiting while the queue is empty; null if JMH ended
+     * the iteration meanwhile.
+     */
+    static <E> E take(SpscHandOff<E> queue, Control control) {
+        E e;
+        int spins = 0;
+        while ((e = queue.poll()) == null) {
+            if (control.stopMeasurement) {
+                return null;
+            }
+            spins = backOff(spins);
+        }
+        return e;
     }
 
     /**

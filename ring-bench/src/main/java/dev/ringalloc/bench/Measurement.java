@@ -17,7 +17,7 @@ import java.util.Map;
  * @param forkScores each fork's mean operations per second, in round order: fork {@code i} ran in round
  *                   {@code i + 1}, beside fork {@code i} of the other series of its table and key
  * @param figures    every secondary result of the run by label (median over forks): JMH's and the
- *                   profilers'
+ *                   profilers', and those the benchmark published ({@link IterationFigures})
  */
 public record Measurement(String table, String series, String key, double spread, double bytesPerOp,
                           double directMiB, List<Double> forkScores, Map<String, Double> figures) {

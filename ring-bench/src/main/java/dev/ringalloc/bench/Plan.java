@@ -53,6 +53,8 @@ public final class Plan {
 
     /** Allocator series in table order; the ring first. */
     public static final List<String> ALLOCATORS = List.of(NettyAllocator.ALL.split(","));
+    /** Benchmark 7's allocators: the direct ones. */
+    public static final List<String> MIXED_ALLOCATORS = List.of("ring", "pooled", "adaptive", "unpooledDirect");
     /** ring-core and the JVM's buffers, for RingAl's tables. */
     public static final List<String> IMPLS = List.of("ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream");
     /** RingAl's rows. */
@@ -81,13 +83,14 @@ public final class Plan {
      *
      * @param full          the whole matrix (true) or the short comparison (false)
      * @param forksOverride forks for every configuration, or 0 for the plan's own (short: 1; full: 5 for
-     *                      benchmark 1 with its floor and for the two-thread hand-off, 3 for the rest)
+     *                      benchmark 1 with its floor, for the two-thread hand-off and for benchmark 7, 3 for
+     *                      the rest)
      */
     public static Plan build(boolean full, int forksOverride) {
         Plan p = new Plan(full);
         int forks = forksOverride > 0 ? forksOverride : full ? 3 : 1;
-        // Benchmark 1's 2x targets and the hand-off's sit where one fork's spread (40-60 % on a two-vCPU VM)
-        // flips the verdict: their medians take five rounds.
+        // Benchmark 1's 2x targets, the hand-off's and benchmark 7's sit where one fork's spread (40-60 % on a
+        // two-vCPU VM) flips the verdict: their medians take five rounds.
         int medianForks = forksOverride > 0 ? forksOverride : full ? 5 : 1;
         List<String> sizes = List.of("64", "1024", "16384", "65536");
 
@@ -138,6 +141,21 @@ public final class Plan {
             }
         }
 
+        // Benchmark 7: short mode takes the framing sizes with 1 % long-lived and with the hand-off.
+        for (String mix : full ? List.of("logUniform", "framing") : List.of("framing")) {
+            TableSpec t = MixedWorkloadBenchmark.table(mix);
+            for (String longLived : full ? List.of("0", "1", "5") : List.of("1")) {
+                String key = MixedWorkloadBenchmark.key(Integer.parseInt(longLived));
+                for (String a : MIXED_ALLOCATORS) {
+                    p.add(t, MixedWorkloadBenchmark.class, "mix", a, key, medianForks, null,
+                            "allocator", a, "sizes", mix, "longLivedPercent", longLived, "heapShare", "0");
+                }
+            }
+            for (String a : MIXED_ALLOCATORS) {
+                p.add(t, MixedWorkloadBenchmark.class, "handOff", a, MixedWorkloadBenchmark.HAND_OFF, medianForks,
+                        "produce", "allocator", a, "sizes", mix, "longLivedPercent", "0", "heapShare", "0");
+            }
+        }
         return p;
     }
 

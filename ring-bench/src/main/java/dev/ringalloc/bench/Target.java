@@ -119,7 +119,7 @@ public interface Target {
 
     /**
      * The ring's figure {@code ringLabel} at most {@code atMost} × {@code other}'s figure {@code otherLabel}
-     * (secondary figures of the runs: {@link Measurement#figure}), at every key. {@code claim} says it with
+     * (figures the benchmark published: {@link IterationFigures}), at every key. {@code claim} says it with
      * {@code %s} for {@code other}. A ring figure the run could not take (NaN) is inconclusive.
      */
     static Target figure(String claim, String ringLabel, String otherLabel, double atMost, String unit,

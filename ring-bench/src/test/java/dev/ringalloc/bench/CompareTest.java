@@ -39,16 +39,24 @@ class CompareTest {
 
         assertThat(quick.configs()).extracting(c -> c.benchmark().getSimpleName()).contains(
                 "ShortLivedBenchmark", "FloorBenchmark", "CrossThreadBenchmark", "GrowthBenchmark",
-                "RingAlTablesBenchmark", "EchoBenchmark");
+                "RingAlTablesBenchmark", "EchoBenchmark", "MixedWorkloadBenchmark");
         assertThat(quick.configs()).allSatisfy(c -> assertThat(c.forks()).isEqualTo(1));
         // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; (5 allocators + bound) × 4 hand-off;
-        // 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo.
-        assertThat(full.configs()).hasSize(60 + 12 + 24 + 20 + 40 + 15);
-        assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class)
-                .allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
+        // 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo; benchmark 7: 2 size mixes × (3 shares
+        // of long-lived buffers + the hand-off) × 4 direct allocators.
+        assertThat(full.configs()).hasSize(60 + 12 + 24 + 20 + 40 + 15 + 32);
+        assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class
+                        || c.benchmark() == MixedWorkloadBenchmark.class)
+                .hasSize(56).allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
+        // Short: one size mix, 1 % long-lived and the hand-off.
+        assertThat(quick.filter("^mixed").configs()).extracting(c -> c.key() + " " + c.series()).containsExactly(
+                "1 % long-lived ring", "1 % long-lived pooled", "1 % long-lived adaptive", "1 % long-lived unpooledDirect",
+                "¼ released by another thread ring", "¼ released by another thread pooled",
+                "¼ released by another thread adaptive", "¼ released by another thread unpooledDirect");
         assertThat(full.filter("^echo$").configs()).hasSize(15);
         assertThat(full.tables()).extracting(TableSpec::id).containsExactly("shortLived-w1", "shortLived-w64",
-                "shortLived-w1024", "crossThread", "growth-w64", "ringal-fixed", "ringal-extendable", "echo");
+                "shortLived-w1024", "crossThread", "growth-w64", "ringal-fixed", "ringal-extendable", "echo",
+                "mixed-logUniform", "mixed-framing");
     }
 
     @Test
