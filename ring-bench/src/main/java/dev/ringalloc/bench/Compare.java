@@ -1,5 +1,6 @@
 package dev.ringalloc.bench;
 
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -49,7 +50,8 @@ import java.util.stream.Collectors;
  * <p>Options: {@code --full}; {@code --only REGEX} (table ids such as {@code shortLived}, {@code crossThread},
  * {@code growth}, {@code ringal}, {@code echo}, {@code mixed}, or any part of a configuration's description);
  * {@code --forks N}; {@code --warmup N} and {@code --iterations N} (count), {@code --time MS} (each);
- * {@code --out DIR}; {@code --verbose} (JMH's own output); {@code --list} (print the plan and stop).
+ * {@code --jvm JAVA_HOME} (the JDK the benchmarks fork on); {@code --out DIR}; {@code --verbose} (JMH's own
+ * output); {@code --list} (print the plan and stop).
  * For raw JMH: {@code java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc ...}.
  */
 public final class Compare {
@@ -61,6 +63,7 @@ public final class Compare {
         boolean list;
         boolean help;
         String only;
+        String jvm;
         int forks;
         int warmup = -1;
         int iterations = -1;
@@ -78,6 +81,7 @@ public final class Compare {
                     case "-h": case "--help": a.help = true; break;
                     case "--only": a.only = value(argv, ++i, arg); break;
                     case "--out": a.out = value(argv, ++i, arg); break;
+                    case "--jvm": a.jvm = value(argv, ++i, arg); break;
                     case "--forks": a.forks = positive(argv, ++i, arg); break;
                     case "--warmup": a.warmup = Integer.parseInt(value(argv, ++i, arg)); break;
                     case "--iterations": a.iterations = positive(argv, ++i, arg); break;
@@ -122,11 +126,12 @@ public final class Compare {
 
     private static final String USAGE = String.join("\n",
             "usage: java -jar ring-bench/target/benchmarks.jar [--full] [--only REGEX] [--forks N]",
-            "           [--warmup N] [--iterations N] [--time MS] [--out DIR] [--verbose] [--list]",
+            "           [--warmup N] [--iterations N] [--time MS] [--jvm JAVA_HOME] [--out DIR] [--verbose] [--list]",
             "  (default) short comparison: a few minutes on two cores",
             "  --full    every benchmark's whole matrix (5 forks for benchmarks 1, 2 and 7, 3 for the rest)",
             "  --only    keep configurations whose table id or description matches REGEX,",
             "            e.g. shortLived, crossThread, growth, ringal, echo, mixed, 'allocator=ring'",
+            "  --jvm     the JDK (its JAVA_HOME) the benchmarks fork on; default: this JVM",
             "  --out     results folder (default: results); each run writes a timestamped subfolder",
             "  --list    print the plan and stop",
             "Raw JMH: java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc <regex>");
@@ -140,6 +145,7 @@ public final class Compare {
         Args args;
         try {
             args = Args.parse(argv);
+            featureVersion(args.jvm); // a --jvm that is no JDK fails here, not in every run
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println(USAGE);
@@ -175,6 +181,7 @@ public final class Compare {
         Map<Plan.Config, List<BenchmarkResult>> forksSoFar = new HashMap<>();
         Map<Plan.Config, Measurement> measured = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
+        String forkedJvm = null;
         long started = System.nanoTime();
         int n = 0;
         for (Plan.Run r : schedule) {
@@ -188,7 +195,11 @@ public final class Compare {
             System.out.flush();
             try {
                 List<BenchmarkResult> forks = forksSoFar.computeIfAbsent(c, k -> new ArrayList<>());
-                forks.addAll(run(c, args).getBenchmarkResults());
+                RunResult result = run(c, args);
+                forks.addAll(result.getBenchmarkResults());
+                BenchmarkParams params = result.getParams();
+                forkedJvm = params.getVmName() + " " + params.getVmVersion() + " (JDK " + params.getJdkVersion()
+                        + ", " + params.getJvm() + ")";
                 if (r.round() == r.rounds()) {
                     Measurement m = reduce(c, forks);
                     measured.put(c, m);
@@ -221,7 +232,7 @@ public final class Compare {
             failures.forEach(f -> System.out.println("  " + f));
         }
 
-        List<String> preamble = new ArrayList<>(environment(args, seconds));
+        List<String> preamble = new ArrayList<>(environment(args, seconds, forkedJvm));
         if (!failures.isEmpty()) {
             preamble.add("");
             preamble.add("**Failed configurations:**");
@@ -243,6 +254,42 @@ public final class Compare {
         }
     }
 
+    /**
+     * JVM flags every fork gets on the JDK of feature version {@code feature}. On 24 and later, JMH 1.37 itself
+     * calls {@code sun.misc.Unsafe.objectFieldOffset} (org.openjdk.jmh.util.Utils), which prints a deprecation
+     * warning in every fork unless Unsafe memory access is allowed. So the forks allow it, and switch off
+     * Unsafe in Netty ({@code io.netty.noUnsafe}) and in ringalloc ({@code ringalloc.noUnsafe}): Netty 4.2
+     * already defaults to noUnsafe on Java 25+, and ringalloc uses no Unsafe on 24+ unless it is allowed, so
+     * this is what a default JDK 25 user runs, minus JMH's warning.
+     */
+    static List<String> forkFlags(int feature) {
+        return feature >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow", "-Dio.netty.noUnsafe=true",
+                "-Dringalloc.noUnsafe=true") : List.of();
+    }
+
+    /**
+     * The feature version (17, 25, ...) of the JDK at {@code javaHome}, from its {@code release} file, or of
+     * this JVM if {@code javaHome} is null.
+     *
+     * @throws IllegalArgumentException if {@code javaHome} has no readable {@code release} file naming one
+     */
+    static int featureVersion(String javaHome) {
+        if (javaHome == null) {
+            return Runtime.version().feature();
+        }
+        try {
+            for (String line : Files.readAllLines(Paths.get(javaHome, "release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(line.indexOf('=') + 1).replace("\"", "");
+                    return Runtime.Version.parse(v.startsWith("1.") ? v.substring(2) : v).feature();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--jvm " + javaHome + ": not a JDK (no readable release file)", e);
+        }
+        throw new IllegalArgumentException("--jvm " + javaHome + ": its release file names no JAVA_VERSION");
+    }
+
     /** Runs one fork of one configuration through JMH. */
     static RunResult run(Plan.Config c, Args args) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -255,8 +302,14 @@ public final class Compare {
                 .addProfiler(GCProfiler.class)
                 .addProfiler(DirectMemoryProfiler.class)
                 .addProfiler(IterationFigures.class)
+                // Set, not inherited: JMH would otherwise give the forks this JVM's own flags (a JDK 17 fork
+                // cannot take a JDK 25 host's). The @Fork's jvmArgsAppend still follows.
+                .jvmArgs(forkFlags(featureVersion(args.jvm)).toArray(new String[0]))
                 .shouldFailOnError(true)
                 .verbosity(args.verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        if (args.jvm != null) {
+            options.jvm(Paths.get(args.jvm, "bin", "java").toString());
+        }
         for (Map.Entry<String, String> p : c.params().entrySet()) {
             options.param(p.getKey(), p.getValue());
         }
@@ -373,7 +426,7 @@ public final class Compare {
     }
 
     /** Lines describing the machine and the run, for the markdown file. */
-    static List<String> environment(Args args, long seconds) {
+    static List<String> environment(Args args, long seconds, String forkedJvm) {
         List<String> lines = new ArrayList<>();
         lines.add("- Mode: " + (args.full ? "full matrix" : "short comparison") + "; warmup "
                 + args.warmupIterations() + " × " + args.warmupTime() + ", measurement "
@@ -382,9 +435,11 @@ public final class Compare {
         lines.add("- Machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
-        lines.add("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + "; benchmark JVMs: -Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g, FastThreadLocalThread workers,"
-                + " leak detection off");
+        List<String> flags = forkFlags(featureVersion(args.jvm));
+        lines.add("- JVM: benchmarks on " + (forkedJvm != null ? forkedJvm : "(no run)") + ", -Xms2g -Xmx2g"
+                + " -XX:MaxDirectMemorySize=2g" + (flags.isEmpty() ? "" : " " + String.join(" ", flags))
+                + ", FastThreadLocalThread workers, leak detection off; comparison on "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         lines.add("- Netty: " + nettyVersion() + "; ring: ring-netty's RingByteBufAllocator, rings sized to each"
                 + " benchmark's bytes in flight (runs where its fallback served over 1 % of direct requests fail)");
         lines.add("- Scores: operations per second, median of the forks' means. The forks of one row run"

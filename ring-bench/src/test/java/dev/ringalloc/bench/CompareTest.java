@@ -2,6 +2,10 @@ package dev.ringalloc.bench;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -14,13 +18,15 @@ class CompareTest {
     @Test
     void parsesOptions() {
         Compare.Args a = Compare.Args.parse("--full", "--only", "echo", "--forks", "2", "--time", "200",
-                "--out", "/tmp/x");
+                "--out", "/tmp/x", "--jvm", "/opt/jdk");
 
         assertThat(a.full).isTrue();
         assertThat(a.only).isEqualTo("echo");
         assertThat(a.forks).isEqualTo(2);
         assertThat(a.measurementTime().getTime()).isEqualTo(200);
         assertThat(a.out).isEqualTo("/tmp/x");
+        assertThat(a.jvm).isEqualTo("/opt/jdk");
+        assertThat(Compare.Args.parse().jvm).isNull();
         assertThatThrownBy(() -> Compare.Args.parse("--bogus")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Compare.Args.parse("--forks", "0")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -113,6 +119,20 @@ class CompareTest {
                 "table,series,key,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s,figures",
                 "echo,ring,1024,700000.0,0.1000,5.000,2.00,1,700000.0,gc.count=3.00000;latency.p99=812.000",
                 "echo,pooled,1024,600000.0,0.5000,8.000,16.00,3,500000.0;600000.0;800000.0,");
+    }
+
+    @Test
+    void forksOnJdk24AndLaterAllowJmhsUnsafeAndSwitchOffNettysAndRingallocs(@TempDir Path dir) throws Exception {
+        assertThat(Compare.forkFlags(17)).isEmpty();
+        assertThat(Compare.forkFlags(23)).isEmpty();
+        assertThat(Compare.forkFlags(25)).containsExactly("--sun-misc-unsafe-memory-access=allow",
+                "-Dio.netty.noUnsafe=true", "-Dringalloc.noUnsafe=true");
+
+        Files.writeString(dir.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.1\"\n");
+        assertThat(Compare.featureVersion(dir.toString())).isEqualTo(25);
+        assertThat(Compare.featureVersion(null)).isEqualTo(Runtime.version().feature());
+        assertThatThrownBy(() -> Compare.featureVersion(dir.resolve("nowhere").toString()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JDK");
     }
 
     @Test
