@@ -246,12 +246,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     @Group("mix")
     @GroupThreads(1)
     public void mix() {
-        int e = sequence[next++ & (SEQUENCE - 1)];
-        long start = (e & TIMED) != 0 ? System.nanoTime() : 0;
-        keep(e);
-        if ((e & TIMED) != 0) {
-            latency.recordValue(Math.min(System.nanoTime() - start, MAX_NANOS));
-        }
+        operation(null);
     }
 
     /** Producer: one operation, a quarter of the buffers handed to {@link #consume} for release. */
@@ -259,9 +254,18 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     @Group("handOff")
     @GroupThreads(1)
     public void produce(Control control) {
+        operation(control);
+    }
+
+    /**
+     * The next operation of the sequence, timed if it is marked so; with a {@code control} (the hand-off's
+     * producer) a buffer marked remote is handed over instead of kept. Inlined into each benchmark method, where
+     * {@code control} is a constant null or not.
+     */
+    private void operation(Control control) {
         int e = sequence[next++ & (SEQUENCE - 1)];
         long start = (e & TIMED) != 0 ? System.nanoTime() : 0;
-        if ((e & REMOTE) == 0) {
+        if (control == null || (e & REMOTE) == 0) {
             keep(e);
         } else {
             ByteBuf buf = allocate(e);

@@ -203,12 +203,7 @@ public final class Report {
         if (!verdicts.isEmpty()) {
             out.append("\nTargets\n");
             for (Target.Verdict v : verdicts) {
-                String mark = switch (v.outcome()) {
-                    case MET -> "  [met]    ";
-                    case MISSED -> "  [MISSED] ";
-                    case INCONCLUSIVE -> "  [open]   ";
-                };
-                out.append(mark).append(v.claim()).append(": ").append(v.measured()).append('\n');
+                out.append(String.format(Locale.ROOT, "  %-9s%s: %s\n", v.outcome().text, v.claim(), v.measured()));
             }
         }
         return out.toString();
@@ -245,14 +240,7 @@ public final class Report {
         List<Target.Verdict> verdicts = verdicts();
         if (!verdicts.isEmpty()) {
             out.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-            for (Target.Verdict v : verdicts) {
-                String met = switch (v.outcome()) {
-                    case MET -> "yes";
-                    case MISSED -> "**no**";
-                    case INCONCLUSIVE -> "open";
-                };
-                appendMarkdown(out, List.of(v.claim(), v.measured(), met));
-            }
+            verdicts.forEach(v -> appendMarkdown(out, List.of(v.claim(), v.measured(), v.outcome().markdown)));
         }
         return out.toString();
     }

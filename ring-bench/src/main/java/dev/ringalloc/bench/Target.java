@@ -17,14 +17,24 @@ public interface Target {
     /** The series every target is about. */
     String RING = "ring";
 
-    /** How a target fared. */
+    /** How a target fared, and how the console and the markdown say it. */
     enum Outcome {
         /** Measured and met. */
-        MET,
+        MET("[met]", "yes"),
         /** Measured and missed. */
-        MISSED,
+        MISSED("[MISSED]", "**no**"),
         /** Measured, but the figures cannot settle it (noise, or a figure the run could not take). */
-        INCONCLUSIVE
+        INCONCLUSIVE("[open]", "open");
+
+        /** The console's mark. */
+        final String text;
+        /** The markdown's "met" cell. */
+        final String markdown;
+
+        Outcome(String text, String markdown) {
+            this.text = text;
+            this.markdown = markdown;
+        }
     }
 
     /**
