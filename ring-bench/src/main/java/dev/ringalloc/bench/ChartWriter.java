@@ -66,8 +66,8 @@ public final class ChartWriter {
 
     private static CategoryChart chart(Report report, TableSpec t, String prefix) {
         CategoryChart chart = styled(new CategoryChartBuilder()
-                .title(prefix + t.title() + " (throughput ÷ " + t.baseline() + ")")
-                .yAxisTitle("× " + t.baseline()));
+                .title(prefix + t.title())
+                .yAxisTitle("throughput ÷ " + t.baseline()));
         List<String> keys = report.keys(t.id()).stream().map(Report::keyLabel).toList();
         for (String series : report.series(t.id())) {
             if (series.equals(t.reference())) {

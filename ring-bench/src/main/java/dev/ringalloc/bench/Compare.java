@@ -245,8 +245,7 @@ public final class Compare {
         Path csv = outDir.resolve("compare.csv");
         Files.writeString(md, report.toMarkdown("ringalloc comparison " + stamp + " UTC", preamble),
                 StandardCharsets.UTF_8);
-        ChartWriter.write(report, "ringalloc: throughput relative to the baseline (" + stamp + " UTC, "
-                + (args.full ? "full" : "short") + " run)", png);
+        ChartWriter.write(report, "ringalloc " + stamp + " UTC, " + (args.full ? "full" : "short") + " run", png);
         Files.writeString(csv, toCsv(measurements), StandardCharsets.UTF_8);
         System.out.println("Wrote " + md + ", " + png + ", " + csv + " (" + seconds + " s)");
         if (!failures.isEmpty()) {
