@@ -53,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  * <p>At the end of each iteration (outside the measured loop) it publishes ({@link IterationFigures}) the
  * allocator's reserved memory (the ring's capacity; pooled's, adaptive's and unpooled's
  * {@code metric().usedDirectMemory()}), the ring's resident memory as the operating system counts it (the
- * {@code Rss} of the mappings named {@code ringalloc} in {@code /proc/self/smaps}: absent while ring memory
- * is not such a mapping), the process's {@code VmRSS}, and the ring's fallbacks by reason (% of requests).
+ * {@code Rss} of the {@code /proc/self/smaps} entries of {@link #RING_MAPPING}: absent while ring memory is
+ * not such a mapping), the process's {@code VmRSS}, and the ring's fallbacks by reason (% of requests).
  *
  * <p>The ring is the allocator's default 4 MiB when that holds the sequence's peak bytes in flight, else
  * sized to it as the other benchmarks size theirs ({@link NettyAllocator#ringCapacityFor(long)}).
@@ -89,6 +89,13 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     static final String RESIDENT = "memory.resident";
     static final String VM_RSS = "memory.vmRss";
     static final String FALLBACKS = "fallbacks.";
+
+    /**
+     * What the path of the ring's memory mappings starts with in {@code /proc/self/smaps} (files named
+     * {@code /dev/shm/ringalloc-<pid>-<n>}, deleted once mapped). The name, not just "ringalloc": a checkout
+     * directory of that name must not count.
+     */
+    static final String RING_MAPPING = "/dev/shm/ringalloc-";
 
     /** The row key of the {@code handOff} group. */
     static final String HAND_OFF = "¼ released by another thread";
@@ -314,7 +321,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
         if (alloc instanceof RingByteBufAllocator) {
             RingByteBufAllocatorMetric metric = ((RingByteBufAllocator) alloc).metric();
             publishMiB(RESERVED, metric.ringCapacity());
-            publishMiB(RESIDENT, ProcMemory.residentBytes("ringalloc"));
+            publishMiB(RESIDENT, ProcMemory.residentBytes(RING_MAPPING));
             double requests = metric.allocations() + metric.fallbacks();
             for (FallbackReason reason : FallbackReason.values()) {
                 IterationFigures.publish(FALLBACKS + reason, 100 * metric.fallbacks(reason) / Math.max(1, requests), "%",

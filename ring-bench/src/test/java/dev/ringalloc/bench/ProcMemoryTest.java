@@ -58,6 +58,8 @@ class ProcMemoryTest {
                 memory.put(page * 4096, (byte) 1);
             }
             assertThat(ProcMemory.residentBytes(name)).as("16 pages touched of 1024").isEqualTo(16 * 4096L);
+            assertThat(ProcMemory.residentBytes(MixedWorkloadBenchmark.RING_MAPPING)).as("what benchmark 7 reads")
+                    .isGreaterThanOrEqualTo(16 * 4096L);
         }
     }
 
