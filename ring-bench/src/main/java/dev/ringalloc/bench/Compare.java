@@ -1,5 +1,6 @@
 package dev.ringalloc.bench;
 
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -41,14 +43,15 @@ import java.util.stream.Collectors;
  * <p>It runs each configuration of the {@link Plan} as its own JMH run (with the GC profiler, for
  * {@code gc.alloc.rate.norm}, and {@link DirectMemoryProfiler}): one fork per JMH run, the forks of the
  * allocators compared at one size interleaved round by round ({@link Plan#schedule()}); it prints one progress line per run,
- * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory)
- * and the targets of issue 4, and writes the same as {@code compare.md}, {@code compare.png} and
- * {@code compare.csv} under {@code results/<timestamp>/}.
+ * then prints the tables (allocator × size: ops/s, ratio to pooled, B/op, direct memory, and each table's
+ * own columns) and the targets the benchmarks declare, and writes the same as {@code compare.md},
+ * {@code compare.png} and {@code compare.csv} under {@code results/<timestamp>/}.
  *
  * <p>Options: {@code --full}; {@code --only REGEX} (table ids such as {@code shortLived}, {@code crossThread},
- * {@code growth}, {@code ringal}, {@code echo}, or any part of a configuration's description);
+ * {@code growth}, {@code ringal}, {@code echo}, {@code mixed}, or any part of a configuration's description);
  * {@code --forks N}; {@code --warmup N} and {@code --iterations N} (count), {@code --time MS} (each);
- * {@code --out DIR}; {@code --verbose} (JMH's own output); {@code --list} (print the plan and stop).
+ * {@code --jvm JAVA_HOME} (the JDK the benchmarks fork on); {@code --out DIR}; {@code --verbose} (JMH's own
+ * output); {@code --list} (print the plan and stop).
  * For raw JMH: {@code java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc ...}.
  */
 public final class Compare {
@@ -60,6 +63,7 @@ public final class Compare {
         boolean list;
         boolean help;
         String only;
+        String jvm;
         int forks;
         int warmup = -1;
         int iterations = -1;
@@ -77,6 +81,7 @@ public final class Compare {
                     case "-h": case "--help": a.help = true; break;
                     case "--only": a.only = value(argv, ++i, arg); break;
                     case "--out": a.out = value(argv, ++i, arg); break;
+                    case "--jvm": a.jvm = value(argv, ++i, arg); break;
                     case "--forks": a.forks = positive(argv, ++i, arg); break;
                     case "--warmup": a.warmup = Integer.parseInt(value(argv, ++i, arg)); break;
                     case "--iterations": a.iterations = positive(argv, ++i, arg); break;
@@ -121,11 +126,12 @@ public final class Compare {
 
     private static final String USAGE = String.join("\n",
             "usage: java -jar ring-bench/target/benchmarks.jar [--full] [--only REGEX] [--forks N]",
-            "           [--warmup N] [--iterations N] [--time MS] [--out DIR] [--verbose] [--list]",
+            "           [--warmup N] [--iterations N] [--time MS] [--jvm JAVA_HOME] [--out DIR] [--verbose] [--list]",
             "  (default) short comparison: a few minutes on two cores",
-            "  --full    every benchmark's whole matrix (5 forks for benchmarks 1 and 2, 3 for the rest)",
+            "  --full    every benchmark's whole matrix (5 forks for benchmarks 1, 2 and 7, 3 for the rest)",
             "  --only    keep configurations whose table id or description matches REGEX,",
-            "            e.g. shortLived, crossThread, growth, ringal, echo, 'allocator=ring'",
+            "            e.g. shortLived, crossThread, growth, ringal, echo, mixed, 'allocator=ring'",
+            "  --jvm     the JDK (its JAVA_HOME) the benchmarks fork on; default: this JVM",
             "  --out     results folder (default: results); each run writes a timestamped subfolder",
             "  --list    print the plan and stop",
             "Raw JMH: java -cp ring-bench/target/benchmarks.jar org.openjdk.jmh.Main -prof gc <regex>");
@@ -139,6 +145,7 @@ public final class Compare {
         Args args;
         try {
             args = Args.parse(argv);
+            featureVersion(args.jvm); // a --jvm that is no JDK fails here, not in every run
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println(USAGE);
@@ -174,6 +181,7 @@ public final class Compare {
         Map<Plan.Config, List<BenchmarkResult>> forksSoFar = new HashMap<>();
         Map<Plan.Config, Measurement> measured = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
+        String forkedJvm = null;
         long started = System.nanoTime();
         int n = 0;
         for (Plan.Run r : schedule) {
@@ -187,7 +195,11 @@ public final class Compare {
             System.out.flush();
             try {
                 List<BenchmarkResult> forks = forksSoFar.computeIfAbsent(c, k -> new ArrayList<>());
-                forks.addAll(run(c, args).getBenchmarkResults());
+                RunResult result = run(c, args);
+                forks.addAll(result.getBenchmarkResults());
+                BenchmarkParams params = result.getParams();
+                forkedJvm = params.getVmName() + " " + params.getVmVersion() + " (JDK " + params.getJdkVersion()
+                        + ", " + params.getJvm() + ")";
                 if (r.round() == r.rounds()) {
                     Measurement m = reduce(c, forks);
                     measured.put(c, m);
@@ -220,7 +232,7 @@ public final class Compare {
             failures.forEach(f -> System.out.println("  " + f));
         }
 
-        List<String> preamble = new ArrayList<>(environment(args, seconds));
+        List<String> preamble = new ArrayList<>(environment(args, seconds, forkedJvm));
         if (!failures.isEmpty()) {
             preamble.add("");
             preamble.add("**Failed configurations:**");
@@ -233,13 +245,48 @@ public final class Compare {
         Path csv = outDir.resolve("compare.csv");
         Files.writeString(md, report.toMarkdown("ringalloc comparison " + stamp + " UTC", preamble),
                 StandardCharsets.UTF_8);
-        ChartWriter.write(report, "ringalloc: throughput relative to the baseline (" + stamp + " UTC, "
-                + (args.full ? "full" : "short") + " run)", png);
+        ChartWriter.write(report, "ringalloc " + stamp + " UTC, " + (args.full ? "full" : "short") + " run", png);
         Files.writeString(csv, toCsv(measurements), StandardCharsets.UTF_8);
         System.out.println("Wrote " + md + ", " + png + ", " + csv + " (" + seconds + " s)");
         if (!failures.isEmpty()) {
             System.exit(1);
         }
+    }
+
+    /**
+     * JVM flags every fork gets on the JDK of feature version {@code feature}. On 24 and later, JMH 1.37 itself
+     * calls {@code sun.misc.Unsafe.objectFieldOffset} (org.openjdk.jmh.util.Utils), which prints a deprecation
+     * warning in every fork unless Unsafe memory access is allowed. So the forks allow it, and switch off
+     * Unsafe in Netty ({@code io.netty.noUnsafe}) and in ringalloc ({@code dev.ringalloc.noUnsafe}): Netty 4.2
+     * already defaults to noUnsafe on Java 25+, and ringalloc uses no Unsafe on 24+ unless it is allowed, so
+     * this is what a default JDK 25 user runs, minus JMH's warning.
+     */
+    static List<String> forkFlags(int feature) {
+        return feature >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow", "-Dio.netty.noUnsafe=true",
+                "-Ddev.ringalloc.noUnsafe=true") : List.of();
+    }
+
+    /**
+     * The feature version (17, 25, ...) of the JDK at {@code javaHome}, from its {@code release} file, or of
+     * this JVM if {@code javaHome} is null.
+     *
+     * @throws IllegalArgumentException if {@code javaHome} has no readable {@code release} file naming one
+     */
+    static int featureVersion(String javaHome) {
+        if (javaHome == null) {
+            return Runtime.version().feature();
+        }
+        try {
+            for (String line : Files.readAllLines(Paths.get(javaHome, "release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(line.indexOf('=') + 1).replace("\"", "");
+                    return Runtime.Version.parse(v.startsWith("1.") ? v.substring(2) : v).feature();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--jvm " + javaHome + ": not a JDK (no readable release file)", e);
+        }
+        throw new IllegalArgumentException("--jvm " + javaHome + ": its release file names no JAVA_VERSION");
     }
 
     /** Runs one fork of one configuration through JMH. */
@@ -253,8 +300,15 @@ public final class Compare {
                 .measurementTime(args.measurementTime())
                 .addProfiler(GCProfiler.class)
                 .addProfiler(DirectMemoryProfiler.class)
+                .addProfiler(IterationFigures.class)
+                // Set, not inherited: JMH would otherwise give the forks this JVM's own flags (a JDK 17 fork
+                // cannot take a JDK 25 host's). The @Fork's jvmArgsAppend still follows.
+                .jvmArgs(forkFlags(featureVersion(args.jvm)).toArray(new String[0]))
                 .shouldFailOnError(true)
                 .verbosity(args.verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        if (args.jvm != null) {
+            options.jvm(Paths.get(args.jvm, "bin", "java").toString());
+        }
         for (Map.Entry<String, String> p : c.params().entrySet()) {
             options.param(p.getKey(), p.getValue());
         }
@@ -276,6 +330,7 @@ public final class Compare {
         double[] scores = new double[forks.size()];
         double[] norms = new double[forks.size()];
         double[] direct = new double[forks.size()];
+        Map<String, double[]> figures = new TreeMap<>();
         for (int i = 0; i < forks.size(); i++) {
             BenchmarkResult fork = forks.get(i);
             Map<String, Result> secondary = fork.getSecondaryResults();
@@ -286,6 +341,9 @@ public final class Compare {
             // consumer operations, so scale it to bytes per scored operation.
             norms[i] = scoreOf(secondary, "gc.alloc.rate.norm") * (total / score);
             direct[i] = scoreOf(secondary, DirectMemoryProfiler.LABEL);
+            for (String label : secondary.keySet()) {
+                figures.computeIfAbsent(label, k -> nans(forks.size()))[i] = scoreOf(secondary, label);
+            }
         }
         double median = median(scores);
         double spread;
@@ -306,8 +364,16 @@ public final class Compare {
             double[] v = its.stream().mapToDouble(Double::doubleValue).toArray();
             spread = v.length > 1 ? (max(v) - min(v)) / median(v) : Double.NaN;
         }
-        return new Measurement(c.table().id(), c.series(), c.size(), spread, median(norms), median(direct),
-                Arrays.stream(scores).boxed().toList());
+        Map<String, Double> medians = new TreeMap<>();
+        figures.forEach((label, perFork) -> medians.put(label, median(perFork)));
+        return new Measurement(c.table().id(), c.series(), c.key(), spread, median(norms), median(direct),
+                Arrays.stream(scores).boxed().toList(), medians);
+    }
+
+    private static double[] nans(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, Double.NaN);
+        return v;
     }
 
     @SuppressWarnings("rawtypes") // JMH's result API is raw
@@ -342,21 +408,24 @@ public final class Compare {
         return t.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
     }
 
-    /** The measurements as CSV, one row per configuration. */
+    /** The measurements as CSV, one row per configuration; its secondary figures as {@code label=value;...}. */
     static String toCsv(List<Measurement> measurements) {
         StringBuilder b = new StringBuilder(
-                "table,series,size,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s\n");
+                "table,series,key,ops_per_s,spread,bytes_per_op,direct_mib,forks,fork_ops_per_s,figures\n");
         for (Measurement m : measurements) {
             String rounds = m.forkScores().stream().map(score -> String.format(Locale.ROOT, "%.1f", score))
                     .collect(Collectors.joining(";"));
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s%n", m.table(), m.series(),
-                    m.size(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds));
+            String figures = new TreeMap<>(m.figures()).entrySet().stream()
+                    .map(f -> String.format(Locale.ROOT, "%s=%.6g", f.getKey(), f.getValue()))
+                    .collect(Collectors.joining(";"));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.4f,%.3f,%.2f,%d,%s,%s%n", m.table(), m.series(),
+                    m.key(), m.opsPerSec(), m.spread(), m.bytesPerOp(), m.directMiB(), m.forks(), rounds, figures));
         }
         return b.toString();
     }
 
     /** Lines describing the machine and the run, for the markdown file. */
-    static List<String> environment(Args args, long seconds) {
+    static List<String> environment(Args args, long seconds, String forkedJvm) {
         List<String> lines = new ArrayList<>();
         lines.add("- Mode: " + (args.full ? "full matrix" : "short comparison") + "; warmup "
                 + args.warmupIterations() + " × " + args.warmupTime() + ", measurement "
@@ -365,12 +434,14 @@ public final class Compare {
         lines.add("- Machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
-        lines.add("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + "; benchmark JVMs: -Xms2g -Xmx2g -XX:MaxDirectMemorySize=2g, FastThreadLocalThread workers,"
-                + " leak detection off");
+        List<String> flags = forkFlags(featureVersion(args.jvm));
+        lines.add("- JVM: benchmarks on " + (forkedJvm != null ? forkedJvm : "(no run)") + ", -Xms2g -Xmx2g"
+                + " -XX:MaxDirectMemorySize=2g" + (flags.isEmpty() ? "" : " " + String.join(" ", flags))
+                + ", FastThreadLocalThread workers, leak detection off; comparison on "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         lines.add("- Netty: " + nettyVersion() + "; ring: ring-netty's RingByteBufAllocator, rings sized to each"
-                + " benchmark's bytes in flight (runs where its fallback served over 1 % of requests fail)");
-        lines.add("- Scores: operations per second, median of the forks' means. The forks of one size run"
+                + " benchmark's bytes in flight (runs where its fallback served over 1 % of direct requests fail)");
+        lines.add("- Scores: operations per second, median of the forks' means. The forks of one row run"
                 + " interleaved, one per allocator per round; a ratio against the table's baseline, and the"
                 + " ns above the floor, are the median over rounds of that round's figure (each round's forks ran"
                 + " within seconds of each other). B/op = gc.alloc.rate.norm; direct MiB = direct memory held"

@@ -47,14 +47,17 @@ import org.openjdk.jmh.infra.Control;
 // other allocators' (Plan.schedule()), which JMH cannot do; raw JMH runs take -f 5.
 public class CrossThreadBenchmark extends EventLoopBenchmark {
 
+    /** The series that is no allocator: the ceiling (see the class comment). */
+    public static final String BOUND = "bound";
+
     /** Busy-wait rounds before a waiting side starts yielding its core. */
     static final int SPINS_BEFORE_YIELD = 100;
 
     /** How often each side of the queue publishes its progress: see {@link SpscHandOff}. */
     static final int PUBLISH_EVERY = 16;
 
-    /** Which allocator: see {@link NettyAllocator}; or {@value Report#BOUND}, none (see the class comment). */
-    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", Report.BOUND})
+    /** Which allocator: see {@link NettyAllocator}; or {@value #BOUND}, none (see the class comment). */
+    @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap", BOUND})
     public String allocator;
 
     /** Bytes per buffer, and bytes written into it. */
@@ -69,8 +72,20 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     private ByteBufAllocator alloc;
     private SpscHandOff<ByteBuf> handOff;
     private byte[] payload;
-    /** For {@value Report#BOUND}: the one buffer written and handed over every time; null otherwise. */
+    /** For {@value #BOUND}: the one buffer written and handed over every time; null otherwise. */
     private ByteBuf bound;
+
+    /**
+     * Its table: the bound as reference, and the targets: ring at least twice pooled and adaptive (said out
+     * of reach where that is above the bound), no garbage.
+     */
+    static TableSpec table() {
+        return TableSpec.of("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)", "pooled",
+                        "one thread allocates and writes, another releases; score = producer ops/s, median of forks; "
+                                + "bound = the same writes into one buffer, handed over, no allocator: the ceiling")
+                .reference(BOUND)
+                .targets(Target.ratio("pooled", 2), Target.ratio("adaptive", 2), Target.zeroGarbage());
+    }
 
     /** Builds the allocator (or the bound's one buffer) and the queue. */
     @Setup(Level.Trial)
@@ -78,7 +93,7 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
         FastThreadExecutor.requireFastThreadLocalThread();
         handOff = new SpscHandOff<>(queue, PUBLISH_EVERY);
         payload = Payloads.bytes(size);
-        if (Report.BOUND.equals(allocator)) {
+        if (BOUND.equals(allocator)) {
             bound = Unpooled.directBuffer(size, size);
             return;
         }
@@ -94,13 +109,8 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     public void produce(Control control) {
         ByteBuf buf = bound != null ? bound.clear() : kind.buffer(alloc, size);
         buf.writeBytes(payload);
-        int spins = 0;
-        while (!handOff.offer(buf)) {
-            if (control.stopMeasurement) {
-                release(buf);
-                return;
-            }
-            spins = backOff(spins);
+        if (!offer(handOff, buf, control)) {
+            release(buf);
         }
     }
 
@@ -109,15 +119,10 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
     @Group("handOff")
     @GroupThreads(1)
     public void consume(Control control) {
-        ByteBuf buf;
-        int spins = 0;
-        while ((buf = handOff.poll()) == null) {
-            if (control.stopMeasurement) {
-                return;
-            }
-            spins = backOff(spins);
+        ByteBuf buf = take(handOff, control);
+        if (buf != null) {
+            release(buf);
         }
-        release(buf);
     }
 
     /** Releases a buffer the producer allocated; the bound's one buffer is kept. */
@@ -125,6 +130,37 @@ public class CrossThreadBenchmark extends EventLoopBenchmark {
         if (buf != bound) {
             buf.release();
         }
+    }
+
+    /**
+     * Producer side of a hand-off: offers {@code e}, waiting while the queue is full; false, with {@code e}
+     * not handed over, if JMH ended the iteration meanwhile.
+     */
+    static <E> boolean offer(SpscHandOff<E> queue, E e, Control control) {
+        int spins = 0;
+        while (!queue.offer(e)) {
+            if (control.stopMeasurement) {
+                return false;
+            }
+            spins = backOff(spins);
+        }
+        return true;
+    }
+
+    /**
+     * Consumer side of a hand-off: the oldest element, waiting while the queue is empty; null if JMH ended
+     * the iteration meanwhile.
+     */
+    static <E> E take(SpscHandOff<E> queue, Control control) {
+        E e;
+        int spins = 0;
+        while ((e = queue.poll()) == null) {
+            if (control.stopMeasurement) {
+                return null;
+            }
+            spins = backOff(spins);
+        }
+        return e;
     }
 
     /**

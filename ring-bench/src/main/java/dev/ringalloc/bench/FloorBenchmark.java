@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Threads(1)
 public class FloorBenchmark extends EventLoopBenchmark {
 
+    /** Its series name in benchmark 1's tables, where it is the reference. */
+    public static final String SERIES = "floor";
+
     /** Bytes written per operation. */
     @Param({"64", "1024", "16384", "65536"})
     public int size;

@@ -44,6 +44,13 @@ public class GrowthBenchmark extends EventLoopBenchmark {
     private Window inFlight;
     private byte[] payload;
 
+    /** Its table at window 64, and the targets: ring at least as fast as pooled and adaptive, no garbage. */
+    static TableSpec table() {
+        return TableSpec.of("growth-w64", "3. Growth from the default 256 B (ensureWritable), window 64", "pooled",
+                        "allocate at default capacity, write size bytes in 128-byte pieces")
+                .targets(Target.ratio("pooled", 1), Target.ratio("adaptive", 1), Target.zeroGarbage());
+    }
+
     /** Builds the allocator and the payload. */
     @Setup(Level.Trial)
     public void setUp() {

@@ -21,22 +21,22 @@ public final class Plan {
      * @param method     its method (for group benchmarks, the group)
      * @param params     every {@code @Param}, fixed
      * @param series     the series (allocator) it reports as
-     * @param size       the size column it reports as
+     * @param key        the row it reports as: a size in bytes, or the benchmark's row name
      * @param forks      forks to run
      * @param scoreLabel the secondary result to score ({@code produce} for the hand-off), or null for
      *                   the primary score
      */
     public record Config(TableSpec table, Class<?> benchmark, String method, Map<String, String> params,
-                         String series, String size, int forks, String scoreLabel) {
+                         String series, String key, int forks, String scoreLabel) {
 
         /** JMH's include pattern for exactly this method. */
         public String includePattern() {
             return "^" + Pattern.quote(benchmark.getName() + "." + method) + "$";
         }
 
-        /** One line naming it, for progress output. */
+        /** One line naming it, for progress output: {@code Class.method param=value ...}. */
         public String describe() {
-            StringBuilder b = new StringBuilder(benchmark.getSimpleName());
+            StringBuilder b = new StringBuilder(benchmark.getSimpleName()).append('.').append(method);
             params.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
             return b.toString();
         }
@@ -53,6 +53,8 @@ public final class Plan {
 
     /** Allocator series in table order; the ring first. */
     public static final List<String> ALLOCATORS = List.of(NettyAllocator.ALL.split(","));
+    /** Benchmark 7's allocators: the direct ones. */
+    public static final List<String> MIXED_ALLOCATORS = List.of("ring", "pooled", "adaptive", "unpooledDirect");
     /** ring-core and the JVM's buffers, for RingAl's tables. */
     public static final List<String> IMPLS = List.of("ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream");
     /** RingAl's rows. */
@@ -77,52 +79,44 @@ public final class Plan {
     }
 
     /**
-     * Builds the plan.
+     * Builds the plan. Each table, with its columns and targets, is declared by its benchmark.
      *
      * @param full          the whole matrix (true) or the short comparison (false)
      * @param forksOverride forks for every configuration, or 0 for the plan's own (short: 1; full: 5 for
-     *                      benchmark 1 with its floor and for the two-thread hand-off, 3 for the rest)
+     *                      benchmark 1 with its floor, for the two-thread hand-off and for benchmark 7, 3 for
+     *                      the rest)
      */
     public static Plan build(boolean full, int forksOverride) {
         Plan p = new Plan(full);
         int forks = forksOverride > 0 ? forksOverride : full ? 3 : 1;
-        // Benchmark 1's 2x targets and the hand-off's sit where one fork's spread (40-60 % on a two-vCPU VM)
-        // flips the verdict: their medians take five rounds.
+        // Benchmark 1's 2x targets, the hand-off's and benchmark 7's sit where one fork's spread (40-60 % on a
+        // two-vCPU VM) flips the verdict: their medians take five rounds.
         int medianForks = forksOverride > 0 ? forksOverride : full ? 5 : 1;
         List<String> sizes = List.of("64", "1024", "16384", "65536");
-        List<String> windows = full ? List.of("1", "64", "1024") : List.of("64");
 
-        for (String window : windows) {
-            TableSpec t = new TableSpec("shortLived-w" + window,
-                    "1. Short-lived Netty buffers, window " + window,
-                    "pooled", "B",
-                    "allocate, write size bytes, release the oldest of " + window
-                            + " in flight; floor = the same writes into one preallocated buffer (benchmark 6)");
+        for (String window : full ? List.of("1", "64", "1024") : List.of("64")) {
+            TableSpec t = ShortLivedBenchmark.table(window);
             for (String size : sizes) {
                 for (String a : ALLOCATORS) {
                     p.add(t, ShortLivedBenchmark.class, "allocateWriteRelease", a, size, medianForks, null,
                             "allocator", a, "size", size, "window", window);
                 }
-                p.add(t, FloorBenchmark.class, "write", "floor", size, medianForks, null, "size", size,
+                p.add(t, FloorBenchmark.class, "write", FloorBenchmark.SERIES, size, medianForks, null, "size", size,
                         "window", window);
             }
         }
 
-        TableSpec cross = new TableSpec("crossThread", "2. Cross-thread release (SPSC hand-off, queue 256)",
-                "pooled", "B",
-                "one thread allocates and writes, another releases; score = producer ops/s, median of forks; "
-                        + "bound = the same writes into one buffer, handed over, no allocator: the ceiling");
+        TableSpec cross = CrossThreadBenchmark.table();
         for (String size : full ? sizes : List.of("64", "1024")) {
             for (String a : ALLOCATORS) {
                 p.add(cross, CrossThreadBenchmark.class, "handOff", a, size, medianForks, "produce",
                         "allocator", a, "size", size, "queue", "256");
             }
-            p.add(cross, CrossThreadBenchmark.class, "handOff", Report.BOUND, size, medianForks, "produce",
-                    "allocator", Report.BOUND, "size", size, "queue", "256");
+            p.add(cross, CrossThreadBenchmark.class, "handOff", CrossThreadBenchmark.BOUND, size, medianForks,
+                    "produce", "allocator", CrossThreadBenchmark.BOUND, "size", size, "queue", "256");
         }
 
-        TableSpec growth = new TableSpec("growth-w64", "3. Growth from the default 256 B (ensureWritable), window 64",
-                "pooled", "B", "allocate at default capacity, write size bytes in 128-byte pieces");
+        TableSpec growth = GrowthBenchmark.table();
         for (String size : full ? sizes : List.of("1024", "16384")) {
             for (String a : ALLOCATORS) {
                 p.add(growth, GrowthBenchmark.class, "allocateGrowRelease", a, size, forks, null,
@@ -131,10 +125,7 @@ public final class Plan {
         }
 
         for (String kind : List.of("fixed", "extendable")) {
-            TableSpec t = new TableSpec("ringal-" + kind, "4. RingAl's table in Java, " + kind + " buffers",
-                    "byteArray", "",
-                    "rows are iterations_largest-size_most-held; one op = one buffer; "
-                            + "time for the row = iterations / ops/s");
+            TableSpec t = RingAlTablesBenchmark.table(kind);
             for (String scenario : full ? SCENARIOS : List.of("10M_1024_64")) {
                 for (String impl : IMPLS) {
                     p.add(t, RingAlTablesBenchmark.class, "iteration", impl, scenario, forks, null,
@@ -143,29 +134,44 @@ public final class Plan {
             }
         }
 
-        TableSpec echo = new TableSpec("echo", "5. Echo server and client over 127.0.0.1 (messages/s)",
-                "pooled", "B", "64 messages per round trip batch; direct MiB = process direct memory held");
+        TableSpec echo = EchoBenchmark.table();
         for (String size : full ? List.of("64", "1024", "16384") : List.of("1024")) {
             for (String a : ALLOCATORS) {
                 p.add(echo, EchoBenchmark.class, "echo", a, size, forks, null, "allocator", a, "size", size);
             }
         }
+
+        // Benchmark 7: short mode takes the framing sizes with 1 % long-lived and with the hand-off.
+        for (String mix : full ? List.of("logUniform", "framing") : List.of("framing")) {
+            TableSpec t = MixedWorkloadBenchmark.table(mix);
+            for (String longLived : full ? List.of("0", "1", "5") : List.of("1")) {
+                String key = MixedWorkloadBenchmark.key(Integer.parseInt(longLived));
+                for (String a : MIXED_ALLOCATORS) {
+                    p.add(t, MixedWorkloadBenchmark.class, "mix", a, key, medianForks, null,
+                            "allocator", a, "sizes", mix, "longLivedPercent", longLived, "heapShare", "0");
+                }
+            }
+            for (String a : MIXED_ALLOCATORS) {
+                p.add(t, MixedWorkloadBenchmark.class, "handOff", a, MixedWorkloadBenchmark.HAND_OFF, medianForks,
+                        "produce", "allocator", a, "sizes", mix, "longLivedPercent", "0", "heapShare", "0");
+            }
+        }
         return p;
     }
 
-    private void add(TableSpec table, Class<?> benchmark, String method, String series, String size, int forks,
+    private void add(TableSpec table, Class<?> benchmark, String method, String series, String key, int forks,
                      String scoreLabel, String... params) {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i += 2) {
             map.put(params[i], params[i + 1]);
         }
-        configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, size, forks,
+        configs.add(new Config(table, benchmark, method, Collections.unmodifiableMap(map), series, key, forks,
                 scoreLabel));
     }
 
     /**
      * The JMH runs, in order: one fork per run, in rounds. The consecutive configurations of one table and
-     * size (the allocators compared at that size, with the floor where there is one) run one fork each per
+     * key (the allocators compared at that size, with the floor where there is one) run one fork each per
      * round, round after round, so that whatever the machine does meanwhile falls on every allocator alike.
      * On a shared two-vCPU virtual machine the speed of the same code moves by tens of percent from one
      * minute to the next (the hypervisor placing the vCPUs, the neighbours' load): forks run one allocator
@@ -180,7 +186,7 @@ public final class Plan {
             Config first = configs.get(i);
             int end = i + 1;
             while (end < configs.size() && configs.get(end).table().equals(first.table())
-                    && configs.get(end).size().equals(first.size())) {
+                    && configs.get(end).key().equals(first.key())) {
                 end++;
             }
             List<Config> block = configs.subList(i, end);

@@ -1,24 +1,20 @@
 package dev.ringalloc.bench;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.Function;
 
 /**
- * Turns measurements into the comparison's tables (plain text for the console, markdown for the
- * results file) and checks the product's targets (issue 4) against them.
+ * Turns measurements into the comparison's tables (plain text for the console, markdown for the results
+ * file) and checks the targets. It renders what each {@link TableSpec} declares, its columns and its
+ * targets, and knows no benchmark by name.
  */
 public final class Report {
-    /** The series name of {@link FloorBenchmark} rows in the short-lived tables. */
-    public static final String FLOOR = "floor";
-    /** The series name of the cross-thread table's ceiling: no allocator (see {@link CrossThreadBenchmark}). */
-    public static final String BOUND = "bound";
 
     private final List<TableSpec> tables;
     private final List<Measurement> measurements;
@@ -29,58 +25,52 @@ public final class Report {
         this.measurements = List.copyOf(measurements);
     }
 
-    /** One target of issue 4 with its measured figure. */
-    public record Target(String claim, String measured, boolean met) {
-    }
-
     // ---- lookups ----------------------------------------------------------------------------------
 
-    /** The measurement of {@code series} at {@code size} in table {@code tableId}, if any. */
-    public Optional<Measurement> find(String tableId, String series, String size) {
-        for (Measurement m : measurements) {
-            if (m.table().equals(tableId) && m.series().equals(series) && m.size().equals(size)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+    /** The measurement of {@code series} at {@code key} in table {@code tableId}, if any. */
+    public Optional<Measurement> find(String tableId, String series, String key) {
+        return measurements.stream()
+                .filter(m -> m.table().equals(tableId) && m.series().equals(series) && m.key().equals(key))
+                .findFirst();
     }
 
-    /** Sizes of a table, in first-measured order. */
-    public List<String> sizes(String tableId) {
-        Set<String> sizes = new LinkedHashSet<>();
-        for (Measurement m : measurements) {
-            if (m.table().equals(tableId)) {
-                sizes.add(m.size());
-            }
-        }
-        return new ArrayList<>(sizes);
+    /** The measurement of {@code m}'s table reference (no allocator) at {@code m}'s key, if any. */
+    public Optional<Measurement> referenceOf(Measurement m) {
+        return table(m.table()).map(TableSpec::reference).flatMap(ref -> find(m.table(), ref, m.key()));
+    }
+
+    private Optional<TableSpec> table(String id) {
+        return tables.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /** Keys (rows) of a table, in first-measured order. */
+    public List<String> keys(String tableId) {
+        return distinct(tableId, Measurement::key);
     }
 
     /** Series of a table, in first-measured order. */
     public List<String> series(String tableId) {
-        Set<String> series = new LinkedHashSet<>();
+        return distinct(tableId, Measurement::series);
+    }
+
+    private List<String> distinct(String tableId, Function<Measurement, String> field) {
+        Set<String> values = new LinkedHashSet<>();
         for (Measurement m : measurements) {
             if (m.table().equals(tableId)) {
-                series.add(m.series());
+                values.add(field.apply(m));
             }
         }
-        return new ArrayList<>(series);
+        return new ArrayList<>(values);
     }
 
     /** Tables with at least one measurement. */
     public List<TableSpec> measuredTables() {
-        List<TableSpec> out = new ArrayList<>();
-        for (TableSpec t : tables) {
-            if (!sizes(t.id()).isEmpty()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return tables.stream().filter(t -> !keys(t.id()).isEmpty()).toList();
     }
 
-    /** {@code m}'s throughput over the baseline's at the same size ({@link #ratio(Measurement, Measurement)}), or NaN. */
+    /** {@code m}'s throughput over the baseline's at the same key ({@link #ratio(Measurement, Measurement)}), or NaN. */
     public double ratio(TableSpec table, Measurement m) {
-        return find(table.id(), table.baseline(), m.size())
+        return find(table.id(), table.baseline(), m.key())
                 .map(b -> ratio(m, b))
                 .orElse(Double.NaN);
     }
@@ -114,64 +104,41 @@ public final class Report {
 
     // ---- rows -------------------------------------------------------------------------------------
 
-    /** Column headings of a table. */
+    /** Column headings of a table: the common ones, then the table's own. */
     List<String> header(TableSpec t) {
-        String series = t.id().startsWith("ringal") ? "implementation" : "allocator";
-        List<String> h = new ArrayList<>(List.of("size", series, "ops/s", "× " + t.baseline(), "B/op",
-                "direct MiB", "±"));
-        if (t.id().startsWith("shortLived")) {
-            h.add("ns above floor");
-        }
-        if (t.id().startsWith("ringal")) {
-            h.add("time for the row");
-        }
+        List<String> h = new ArrayList<>(List.of(t.keyHeading(), t.seriesHeading(), "ops/s", "× " + t.baseline(),
+                "B/op", "direct MiB", "±"));
+        t.columns().forEach(c -> h.add(c.heading()));
         return h;
     }
 
-    /** Cells of a table, one list per row, sizes grouped. */
+    /** Cells of a table, one list per row, keys grouped. */
     List<List<String>> rows(TableSpec t) {
         List<List<String>> rows = new ArrayList<>();
-        for (String size : sizes(t.id())) {
+        for (String key : keys(t.id())) {
             for (String series : series(t.id())) {
-                Optional<Measurement> found = find(t.id(), series, size);
+                Optional<Measurement> found = find(t.id(), series, key);
                 if (found.isEmpty()) {
                     continue;
                 }
                 Measurement m = found.get();
-                List<String> row = new ArrayList<>();
-                row.add(sizeLabel(t, size));
-                row.add(series);
-                row.add(ops(m.opsPerSec()));
-                row.add(ratioText(ratio(t, m)));
-                row.add(bytes(m.bytesPerOp()));
-                row.add(Double.isNaN(m.directMiB()) ? "–" : String.format(Locale.ROOT, "%.1f", m.directMiB()));
-                row.add(Double.isNaN(m.spread()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * m.spread()));
-                if (t.id().startsWith("shortLived")) {
-                    row.add(find(t.id(), FLOOR, size)
-                            .map(f -> String.format(Locale.ROOT, "%.1f", nanosAbove(m, f)))
-                            .orElse("–"));
-                }
-                if (t.id().startsWith("ringal")) {
-                    row.add(rowTime(size, m.opsPerSec()));
-                }
+                List<String> row = new ArrayList<>(List.of(keyLabel(key), series, ops(m.opsPerSec()),
+                        ratioText(ratio(t, m)), bytes(m.bytesPerOp()), fixed(m.directMiB(), "%.1f"),
+                        Double.isNaN(m.spread()) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * m.spread())));
+                t.columns().forEach(c -> row.add(c.cell().apply(this, m)));
                 rows.add(row);
             }
         }
         return rows;
     }
 
-    static String sizeLabel(TableSpec t, String size) {
-        if (!"B".equals(t.sizeUnit())) {
-            return size;
-        }
+    /** A key as shown: whole numbers are sizes in bytes ({@code 64 B}, {@code 16 KiB}), anything else as is. */
+    static String keyLabel(String key) {
         try {
-            int n = Integer.parseInt(size);
-            if (n >= 1024 && n % 1024 == 0) {
-                return (n / 1024) + " KiB";
-            }
-            return n + " B";
+            int n = Integer.parseInt(key);
+            return n >= 1024 && n % 1024 == 0 ? (n / 1024) + " KiB" : n + " B";
         } catch (NumberFormatException e) {
-            return size;
+            return key;
         }
     }
 
@@ -193,30 +160,21 @@ public final class Report {
     }
 
     static String ratioText(double r) {
-        return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f×", r);
+        return fixed(r, "%.2f×");
     }
 
     static String bytes(double b) {
-        if (Double.isNaN(b)) {
-            return "–";
-        }
-        return b < 0.5 ? "0" : String.format(Locale.ROOT, "%.0f", b);
+        return b < 0.5 ? "0" : fixed(b, "%.0f");
     }
 
-    static String rowTime(String scenario, double opsPerSec) {
-        try {
-            long iterations = RingAlTablesBenchmark.parseScenario(scenario)[0];
-            double seconds = iterations / opsPerSec;
-            return seconds >= 1 ? String.format(Locale.ROOT, "%.2f s", seconds)
-                    : String.format(Locale.ROOT, "%.0f ms", seconds * 1e3);
-        } catch (RuntimeException e) {
-            return "–";
-        }
+    /** {@code v} in {@code format}, or {@code "–"} for NaN. */
+    static String fixed(double v, String format) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v);
     }
 
     // ---- text and markdown ------------------------------------------------------------------------
 
-    /** The tables as aligned plain text, for the console. */
+    /** The tables as aligned plain text, for the console, then the targets. */
     public String toText() {
         StringBuilder out = new StringBuilder();
         for (TableSpec t : measuredTables()) {
@@ -232,21 +190,20 @@ public final class Report {
                 }
             }
             appendText(out, header, width);
-            String previousSize = null;
+            String previousKey = null;
             for (List<String> r : rows) {
-                if (previousSize != null && !previousSize.equals(r.get(0))) {
+                if (previousKey != null && !previousKey.equals(r.get(0))) {
                     out.append('\n');
                 }
-                previousSize = r.get(0);
+                previousKey = r.get(0);
                 appendText(out, r, width);
             }
         }
-        List<Target> targets = targets();
-        if (!targets.isEmpty()) {
-            out.append("\nTargets (issue 4)\n");
-            for (Target target : targets) {
-                out.append(target.met() ? "  [met]    " : "  [MISSED] ").append(target.claim()).append(": ")
-                        .append(target.measured()).append('\n');
+        List<Target.Verdict> verdicts = verdicts();
+        if (!verdicts.isEmpty()) {
+            out.append("\nTargets\n");
+            for (Target.Verdict v : verdicts) {
+                out.append(String.format(Locale.ROOT, "  %-9s%s: %s\n", v.outcome().text, v.claim(), v.measured()));
             }
         }
         return out.toString();
@@ -256,9 +213,8 @@ public final class Report {
         out.append(' ');
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            boolean left = i == 1;
             String pad = " ".repeat(width[i] - c.length());
-            out.append(' ').append(left ? c + pad : pad + c).append(' ');
+            out.append(' ').append(i == 1 ? c + pad : pad + c).append(' ');
         }
         out.append('\n');
     }
@@ -273,32 +229,26 @@ public final class Report {
             out.append("\n## ").append(escape(t.title())).append("\n\n");
             out.append('_').append(escape(t.note())).append("_\n\n");
             List<String> header = header(t);
+            appendMarkdown(out, header);
             out.append('|');
-            for (String h : header) {
-                out.append(' ').append(escape(h)).append(" |");
-            }
-            out.append("\n|");
             for (int i = 0; i < header.size(); i++) {
                 out.append(i == 1 ? "---|" : "---:|");
             }
             out.append('\n');
-            for (List<String> r : rows(t)) {
-                out.append('|');
-                for (String c : r) {
-                    out.append(' ').append(escape(c)).append(" |");
-                }
-                out.append('\n');
-            }
+            rows(t).forEach(r -> appendMarkdown(out, r));
         }
-        List<Target> targets = targets();
-        if (!targets.isEmpty()) {
-            out.append("\n## Targets (issue 4)\n\n| target | measured | met |\n|---|---|---|\n");
-            for (Target target : targets) {
-                out.append("| ").append(escape(target.claim())).append(" | ").append(escape(target.measured()))
-                        .append(" | ").append(target.met() ? "yes" : "**no**").append(" |\n");
-            }
+        List<Target.Verdict> verdicts = verdicts();
+        if (!verdicts.isEmpty()) {
+            out.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+            verdicts.forEach(v -> appendMarkdown(out, List.of(v.claim(), v.measured(), v.outcome().markdown)));
         }
         return out.toString();
+    }
+
+    private static void appendMarkdown(StringBuilder out, List<String> cells) {
+        out.append('|');
+        cells.forEach(c -> out.append(' ').append(escape(c)).append(" |"));
+        out.append('\n');
     }
 
     private static String escape(String s) {
@@ -307,128 +257,12 @@ public final class Report {
 
     // ---- targets ----------------------------------------------------------------------------------
 
-    /** Every target of issue 4 that the measurements cover, with the measured figure. */
-    public List<Target> targets() {
-        List<Target> out = new ArrayList<>();
+    /** The verdicts of every measured table's declared targets, table by table. */
+    public List<Target.Verdict> verdicts() {
+        List<Target.Verdict> out = new ArrayList<>();
         for (TableSpec t : measuredTables()) {
-            String id = t.id();
-            if (id.startsWith("shortLived")) {
-                for (String size : sizes(id)) {
-                    if (size.equals("64") || size.equals("1024")) {
-                        ratioTarget(out, t, size, "pooled", 2.0);
-                        ratioTarget(out, t, size, "adaptive", 2.0);
-                    }
-                    ratioTarget(out, t, size, "unpooledHeap", 1.0);
-                    if (size.equals("16384") || size.equals("65536")) {
-                        aboveFloorTarget(out, t, size, "pooled");
-                        aboveFloorTarget(out, t, size, "adaptive");
-                    }
-                }
-                zeroGarbageTarget(out, t);
-            } else if (id.equals("crossThread")) {
-                for (String size : sizes(id)) {
-                    ratioTarget(out, t, size, "pooled", 2.0);
-                    ratioTarget(out, t, size, "adaptive", 2.0);
-                }
-                zeroGarbageTarget(out, t);
-            } else if (id.startsWith("growth")) {
-                for (String size : sizes(id)) {
-                    ratioTarget(out, t, size, "pooled", 1.0);
-                    ratioTarget(out, t, size, "adaptive", 1.0);
-                }
-                zeroGarbageTarget(out, t);
-            } else if (id.equals("echo")) {
-                for (String size : sizes(id)) {
-                    ratioTarget(out, t, size, "pooled", 1.0);
-                    ratioTarget(out, t, size, "adaptive", 1.0);
-                    directTarget(out, t, size, "pooled");
-                    directTarget(out, t, size, "adaptive");
-                }
-            }
+            t.targets().forEach(target -> out.addAll(target.check(this, t)));
         }
         return out;
-    }
-
-    private void ratioTarget(List<Target> out, TableSpec t, String size, String other, double atLeast) {
-        Optional<Measurement> ring = find(t.id(), "ring", size);
-        Optional<Measurement> o = find(t.id(), other, size);
-        if (ring.isPresent() && o.isPresent()) {
-            double r = ratio(ring.get(), o.get());
-            String times = atLeast == Math.rint(atLeast) ? String.valueOf((int) atLeast) : String.valueOf(atLeast);
-            String claim = String.format(Locale.ROOT, "%s %s: ring ≥ %s× %s", t.id(), sizeLabel(t, size), times, other);
-            boolean met = atLeast == 1.0 && other.equals("unpooledHeap") ? r > 1.0 : r >= atLeast;
-            String measured = ratioText(r);
-            Optional<Measurement> bound = find(t.id(), BOUND, size);
-            double needed = bound.map(ceiling -> atLeast * ratio(o.get(), ceiling)).orElse(Double.NaN);
-            if (!met && needed > 1) {
-                // The target asks for more than the same work with no allocator at all achieved: say so.
-                measured += String.format(Locale.ROOT, "; out of reach here: %s× %s would be %s the bound "
-                                + "(the same writes, no allocator); the ring is at %s of it",
-                        times, other, ratioText(needed), ratioText(ratio(ring.get(), bound.get())));
-            }
-            out.add(new Target(claim, measured, met));
-        }
-    }
-
-    private void aboveFloorTarget(List<Target> out, TableSpec t, String size, String other) {
-        Optional<Measurement> ring = find(t.id(), "ring", size);
-        Optional<Measurement> o = find(t.id(), other, size);
-        Optional<Measurement> floor = find(t.id(), FLOOR, size);
-        if (ring.isPresent() && o.isPresent() && floor.isPresent()) {
-            double ringAbove = nanosAbove(ring.get(), floor.get());
-            double otherAbove = nanosAbove(o.get(), floor.get());
-            double r = ringAbove / otherAbove;
-            String claim = String.format(Locale.ROOT, "%s %s: ring's ns above floor ≤ ½ %s's", t.id(),
-                    sizeLabel(t, size), other);
-            if (ringAbove < 0 || otherAbove <= 0) {
-                // Nothing allocates faster than no allocator: the floor run was disturbed. Say so.
-                out.add(new Target(claim, String.format(Locale.ROOT,
-                        "inconclusive: %.1f vs %.1f ns, an allocator measured faster than the floor (noise; rerun)",
-                        ringAbove, otherAbove), false));
-                return;
-            }
-            String measured = String.format(Locale.ROOT, "%.1f vs %.1f ns (%.2f)", ringAbove, otherAbove, r);
-            out.add(new Target(claim, measured, ringAbove <= 0.5 * otherAbove));
-        }
-    }
-
-    private void zeroGarbageTarget(List<Target> out, TableSpec t) {
-        double worst = Double.NaN;
-        for (Measurement m : measurements) {
-            if (m.table().equals(t.id()) && m.series().equals("ring") && !Double.isNaN(m.bytesPerOp())) {
-                worst = Double.isNaN(worst) ? m.bytesPerOp() : Math.max(worst, m.bytesPerOp());
-            }
-        }
-        if (!Double.isNaN(worst)) {
-            out.add(new Target(t.id() + ": ring 0 B/op (gc.alloc.rate.norm)",
-                    String.format(Locale.ROOT, "worst %.2f B/op", worst), worst < 0.5));
-        }
-    }
-
-    private void directTarget(List<Target> out, TableSpec t, String size, String other) {
-        Optional<Measurement> ring = find(t.id(), "ring", size);
-        Optional<Measurement> o = find(t.id(), other, size);
-        if (ring.isPresent() && o.isPresent() && !Double.isNaN(ring.get().directMiB())
-                && !Double.isNaN(o.get().directMiB())) {
-            double a = ring.get().directMiB();
-            double b = o.get().directMiB();
-            out.add(new Target(String.format(Locale.ROOT, "%s %s: ring's direct memory < %s's", t.id(),
-                    sizeLabel(t, size), other), String.format(Locale.ROOT, "%.1f vs %.1f MiB", a, b), a < b));
-        }
-    }
-
-    /** Measurements grouped by table id, for callers that chart them. */
-    public Map<String, List<Measurement>> byTable() {
-        Map<String, List<Measurement>> map = new LinkedHashMap<>();
-        for (TableSpec t : measuredTables()) {
-            List<Measurement> list = new ArrayList<>();
-            for (Measurement m : measurements) {
-                if (m.table().equals(t.id())) {
-                    list.add(m);
-                }
-            }
-            map.put(t.id(), list);
-        }
-        return map;
     }
 }

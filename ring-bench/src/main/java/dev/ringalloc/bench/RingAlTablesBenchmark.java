@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Benchmark 4 — RingAl's published tables, in Java: ring-core against the JVM's everyday buffers.
@@ -68,13 +69,36 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
     private int next;
     private RingAllocator ring;
 
+    /**
+     * Its table for {@code kind}: implementations against {@code byte[]}, with the time the row's iterations
+     * take at the measured rate. No target: ring-core's figures are reported, not claimed.
+     */
+    static TableSpec table(String kind) {
+        return TableSpec.of("ringal-" + kind, "4. RingAl's table in Java, " + kind + " buffers", "byteArray",
+                        "rows are iterations_largest-size_most-held; one op = one buffer; "
+                                + "time for the row = iterations / ops/s")
+                .headings("size", "implementation")
+                .columns(new Column("time for the row", (report, m) -> rowTime(m.key(), m.opsPerSec())));
+    }
+
+    /** The time RingAl's row {@code scenario} takes at {@code opsPerSec}: its iterations ÷ the rate. */
+    static String rowTime(String scenario, double opsPerSec) {
+        try {
+            double seconds = parseScenario(scenario)[0] / opsPerSec;
+            return seconds >= 1 ? String.format(Locale.ROOT, "%.2f s", seconds)
+                    : String.format(Locale.ROOT, "%.0f ms", seconds * 1e3);
+        } catch (RuntimeException e) {
+            return "–";
+        }
+    }
+
     /** Scenario row parsed: iterations, largest size, most held. */
     static long[] parseScenario(String scenario) {
         String[] parts = scenario.split("_");
         if (parts.length != 3) {
             throw new IllegalArgumentException("scenario must be <iterations>_<size>_<held>, got " + scenario);
         }
-        String it = parts[0].toUpperCase(java.util.Locale.ROOT);
+        String it = parts[0].toUpperCase(Locale.ROOT);
         long scale = it.endsWith("M") ? 1_000_000L : it.endsWith("K") ? 1_000L : 1L;
         long iterations = Long.parseLong(scale == 1 ? it : it.substring(0, it.length() - 1)) * scale;
         return new long[] {iterations, Long.parseLong(parts[1]), Long.parseLong(parts[2])};

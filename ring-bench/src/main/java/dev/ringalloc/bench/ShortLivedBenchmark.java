@@ -49,6 +49,24 @@ public class ShortLivedBenchmark extends EventLoopBenchmark {
     private Window inFlight;
     private byte[] payload;
 
+    /**
+     * Its table at {@code window}: the floor (benchmark 6) as reference, the ns above it, and the targets: ring
+     * at least twice pooled and adaptive at 64 B and 1 KiB, ahead of unpooled heap everywhere, at most half
+     * their own cost above the floor at 16 and 64 KiB, no garbage.
+     */
+    static TableSpec table(String window) {
+        return TableSpec.of("shortLived-w" + window, "1. Short-lived Netty buffers, window " + window, "pooled",
+                        "allocate, write size bytes, release the oldest of " + window
+                                + " in flight; floor = the same writes into one preallocated buffer (benchmark 6)")
+                .reference(FloorBenchmark.SERIES)
+                .columns(Column.nanosAboveReference("ns above floor"))
+                .targets(Target.ratio("pooled", 2, "64", "1024"), Target.ratio("adaptive", 2, "64", "1024"),
+                        Target.ahead("unpooledHeap"),
+                        Target.halfTheCostAboveReference("pooled", "16384", "65536"),
+                        Target.halfTheCostAboveReference("adaptive", "16384", "65536"),
+                        Target.zeroGarbage());
+    }
+
     /** Builds the allocator on the benchmark thread (the ring's owner) and the payload. */
     @Setup(Level.Trial)
     public void setUp() {

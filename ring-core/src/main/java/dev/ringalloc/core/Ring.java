@@ -303,6 +303,14 @@ public final class Ring extends RingOwnerPadding {
         return memory.buffer();
     }
 
+    /**
+     * What the ring's memory is: {@code "mapped"} (direct, committed page by page as its buffers first touch it),
+     * {@code "allocated"} (direct, all resident from the start) or {@code "heap"}. See {@link RingMemory}.
+     */
+    public String memoryKind() {
+        return memory.toString();
+    }
+
     /** True for a ring in direct memory, false for a heap ring. */
     public boolean isDirect() {
         return memory.buffer().isDirect();

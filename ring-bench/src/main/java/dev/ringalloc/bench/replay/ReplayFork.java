@@ -1,5 +1,7 @@
 package dev.ringalloc.bench.replay;
 
+import dev.ringalloc.bench.ProcMemory;
+
 import dev.ringalloc.bench.NettyAllocator;
 import dev.ringalloc.netty.FallbackReason;
 import dev.ringalloc.netty.RingByteBufAllocator;
@@ -116,7 +118,7 @@ public final class ReplayFork {
             for (int i = 0; i < after.length; i++) {
                 perPass[i] = (after[i] - before[i]) / 2.0;
             }
-            long ringResident = allocator instanceof RingByteBufAllocator ? ProcessMemory.ringResidentBytes() : 0;
+            long ringResident = allocator instanceof RingByteBufAllocator ? Math.max(0, ProcMemory.ringResidentBytes()) : 0;
             return new Result(plain.opsPerSecond(), plain.bytesPerOp(), peak, ringResident, perPass, repeat,
                     timed.latency());
         }

@@ -3,7 +3,7 @@ package dev.ringalloc.bench.server;
 import dev.ringalloc.bench.NettyAllocator;
 import dev.ringalloc.bench.replay.Arguments;
 import dev.ringalloc.bench.replay.PeakSampler;
-import dev.ringalloc.bench.replay.ProcessMemory;
+import dev.ringalloc.bench.ProcMemory;
 import dev.ringalloc.netty.FallbackReason;
 import dev.ringalloc.netty.RingByteBufAllocator;
 import io.netty.bootstrap.ServerBootstrap;
@@ -145,8 +145,8 @@ public final class HttpServer {
         s.add("allocator=" + options.allocator().paramName());
         s.add("usedDirectMemory=" + ((ByteBufAllocatorMetricProvider) allocator).metric().usedDirectMemory());
         s.add("peakDirectMemory=" + direct.peak());
-        s.add("ringResident=" + ProcessMemory.ringResidentBytes());
-        s.add("vmRss=" + ProcessMemory.residentBytes());
+        s.add("ringResident=" + Math.max(0, ProcMemory.ringResidentBytes()));
+        s.add("vmRss=" + ProcMemory.vmRssBytes());
         if (allocator instanceof RingByteBufAllocator) {
             for (FallbackReason r : FallbackReason.values()) {
                 s.add("fallbacks." + r + "=" + ((RingByteBufAllocator) allocator).metric().fallbacks(r));

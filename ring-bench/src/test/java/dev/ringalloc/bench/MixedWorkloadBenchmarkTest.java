@@ -1,0 +1,105 @@
+package dev.ringalloc.bench;
+
+import dev.ringalloc.netty.RingByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+import static dev.ringalloc.bench.MixedWorkloadBenchmark.LONG_LIVED;
+import static dev.ringalloc.bench.MixedWorkloadBenchmark.REMOTE;
+import static dev.ringalloc.bench.MixedWorkloadBenchmark.SIZE_MASK;
+import static dev.ringalloc.bench.MixedWorkloadBenchmark.TIMED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class MixedWorkloadBenchmarkTest {
+
+    private static double share(int[] sequence, IntPredicate p) {
+        return Arrays.stream(sequence).filter(p).count() / (double) sequence.length;
+    }
+
+    private static int[] sizes(int[] sequence) {
+        return Arrays.stream(sequence).map(e -> e & SIZE_MASK).toArray();
+    }
+
+    @Test
+    void logUniformSizesSpan64BytesTo16KiB() {
+        int[] sizes = sizes(MixedWorkloadBenchmark.sequence("logUniform", 0, 0));
+
+        assertThat(Arrays.stream(sizes).min().orElseThrow()).isEqualTo(64);
+        assertThat(Arrays.stream(sizes).max().orElseThrow()).isBetween(16000, 16384);
+        // Log-uniform: as many below the geometric middle (1 KiB) as above it, a quarter below 256 B.
+        assertThat(share(sizes, s -> s < 1024)).isCloseTo(0.5, within(0.02));
+        assertThat(share(sizes, s -> s < 256)).isCloseTo(0.25, within(0.02));
+    }
+
+    @Test
+    void framingSizesAreMostlyUpTo1KiBWithATailTo64KiB() {
+        int[] sizes = sizes(MixedWorkloadBenchmark.sequence("framing", 0, 0));
+
+        assertThat(share(sizes, s -> s <= 1024)).isCloseTo(0.9, within(0.01));
+        assertThat(share(sizes, s -> s > 16384)).isCloseTo(0.1 / 3, within(0.01));
+        assertThat(Arrays.stream(sizes).min().orElseThrow()).isEqualTo(32);
+        assertThat(Arrays.stream(sizes).max().orElseThrow()).isBetween(60000, 65536);
+        assertThatThrownBy(() -> MixedWorkloadBenchmark.sequence("uniform", 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void lifetimesAndTimingFollowTheirSharesWhileSizesStayTheSameInEveryVariant() {
+        int[] none = MixedWorkloadBenchmark.sequence("framing", 0, 0);
+        int[] fivePercent = MixedWorkloadBenchmark.sequence("framing", 0.05, 0);
+
+        assertThat(fivePercent).as("a fixed seed").isEqualTo(MixedWorkloadBenchmark.sequence("framing", 0.05, 0));
+        assertThat(share(none, e -> (e & LONG_LIVED) != 0)).isZero();
+        assertThat(share(fivePercent, e -> (e & LONG_LIVED) != 0)).isCloseTo(0.05, within(0.005));
+        assertThat(share(none, e -> (e & REMOTE) != 0)).isCloseTo(0.25, within(0.01));
+        assertThat(share(fivePercent, e -> (e & REMOTE) != 0 && (e & LONG_LIVED) != 0)).isZero();
+        assertThat(share(none, e -> (e & TIMED) != 0)).isCloseTo(1.0 / 32, within(0.004));
+        assertThat(sizes(fivePercent)).isEqualTo(sizes(none));
+        assertThat(Arrays.stream(fivePercent).map(e -> e & TIMED).toArray())
+                .isEqualTo(Arrays.stream(none).map(e -> e & TIMED).toArray());
+    }
+
+    @Test
+    void peakBytesInFlightFillsEveryWindowAndEveryVariantFitsTheDefaultRing() {
+        int[] same = new int[256];
+        Arrays.fill(same, 1000);
+        assertThat(MixedWorkloadBenchmark.peakBytesInFlight(same, 1)).as("64 short-lived, 72 B each for guard and alignment")
+                .isEqualTo(64 * 1072L);
+        for (int i = 0; i < same.length; i += 2) {
+            same[i] |= LONG_LIVED;
+        }
+        assertThat(MixedWorkloadBenchmark.peakBytesInFlight(same, 100)).isEqualTo((64 + 100) * 1072L);
+
+        for (String sizes : List.of("logUniform", "framing")) {
+            for (int percent : new int[] {0, 1, 5}) {
+                int longWindow = Math.max(1, 64 * 100 * percent / 100);
+                long peak = MixedWorkloadBenchmark.peakBytesInFlight(
+                        MixedWorkloadBenchmark.sequence(sizes, percent / 100.0, 0), longWindow);
+                assertThat(peak).as(sizes + ", " + percent + " %")
+                        .isLessThanOrEqualTo(RingByteBufAllocator.DEFAULT_RING_CAPACITY);
+            }
+        }
+    }
+
+    @Test
+    void aWindowOfAnyLengthReleasesItsOldestBufferFirst() {
+        Window window = new Window(3);
+        ByteBuf[] bufs = new ByteBuf[5];
+        for (int i = 0; i < bufs.length; i++) {
+            window.releaseOldest();
+            bufs[i] = Unpooled.buffer(8);
+            window.add(bufs[i]);
+        }
+        assertThat(Arrays.stream(bufs).mapToInt(ByteBuf::refCnt)).containsExactly(0, 0, 1, 1, 1);
+        window.releaseAll();
+        assertThat(Arrays.stream(bufs).mapToInt(ByteBuf::refCnt)).containsOnly(0);
+        assertThatThrownBy(() -> new Window(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
