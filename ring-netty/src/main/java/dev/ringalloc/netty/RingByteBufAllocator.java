@@ -188,8 +188,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     // a move, and the figures of retired rings.
     private final Map<FallbackReason, LongAdder> fallbacks = new EnumMap<>(FallbackReason.class);
     private final LongAdder moves = new LongAdder();
-    private final LongAdder retiredRingAllocations = new LongAdder();
-    private final LongAdder retiredRingGrowths = new LongAdder();
+    /**
+     * Allocations and growths in place of the rings already retired. Guarded by its own monitor, which also
+     * covers a record's passage from unretired to retired, so that a reader counts a ring's figures once.
+     */
+    private final long[] retiredFigures = new long[2];
 
     private final RingByteBufAllocatorMetric metric = new RingByteBufAllocatorMetric(this);
 
@@ -437,9 +440,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             Ring ring = unretired;
             ring.retire(); // no allocation or growth after this: the figures below are final
             RingStats stats = ring.stats();
-            retiredRingAllocations.add(stats.allocations());
-            retiredRingGrowths.add(stats.growthsInPlace());
-            unretired = null;
+            synchronized (retiredFigures) { // a reader sees the figures either here or in the totals, once
+                retiredFigures[0] += stats.allocations();
+                retiredFigures[1] += stats.growthsInPlace();
+                unretired = null;
+            }
         }
     }
 
@@ -543,15 +548,22 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
      * allocator was created: the retired rings' final figures plus the figures of the rings still allocating.
      */
     long ringCount(boolean growths) {
-        long sum = growths ? retiredRingGrowths.sum() : retiredRingAllocations.sum();
-        for (RingRecord record : liveRecords()) {
-            Ring ring = record.unretired;
-            if (ring != null) {
-                RingStats s = ring.stats();
-                if (record.unretired != null) { // not retired during the walk, which would count it twice
-                    sum += growths ? s.growthsInPlace() : s.allocations();
+        List<RingRecord> records = liveRecords(); // first: it may retire rings of ended threads
+        List<Ring> unretired = new ArrayList<>();
+        long sum;
+        synchronized (retiredFigures) {
+            sum = retiredFigures[growths ? 1 : 0];
+            for (RingRecord record : records) {
+                Ring ring = record.unretired;
+                if (ring != null) {
+                    unretired.add(ring);
                 }
             }
+        }
+        // A ring retired from here on had its final figures read already, and adds them to the totals only now.
+        for (Ring ring : unretired) {
+            RingStats s = ring.stats();
+            sum += growths ? s.growthsInPlace() : s.allocations();
         }
         return sum;
     }
