@@ -525,10 +525,23 @@ public final class Ring extends RingOwnerPadding {
         accountRelease(g, cur);
         long merged = guard(false, 0, next);
         soGuardOnOwner(run, merged); // cur's guard is payload of run from here on
-        if (head == cur) {
-            head = run;
-        }
+        forgetAbsorbed(cur, next, run);
         return merged;
+    }
+
+    /**
+     * Words [from, to) have become payload of another region (a merge, a growth): no cursor may point at a guard
+     * there any more. {@code head} moves to {@code replacement}, the guard that now begins where it was; the
+     * owner's last release is forgotten. ({@code frontier} needs nothing: it moves with every store of a guard
+     * that reaches the tail.)
+     */
+    private void forgetAbsorbed(int from, int to, int replacement) {
+        if (head >= from && head < to) {
+            head = replacement;
+        }
+        if (releasedOnOwner >= from && releasedOnOwner < to) {
+            releasedOnOwner = -1;
+        }
     }
 
     /**
@@ -645,13 +658,7 @@ public final class Ring extends RingOwnerPadding {
             if (newEnd == tail) {
                 frontier = index;
             }
-            // Guards in [end, newEnd) are payload now: no cursor may point at them.
-            if (head >= end && head < newEnd) {
-                head = newEnd == tail ? 0 : newEnd;
-            }
-            if (releasedOnOwner >= end && releasedOnOwner < newEnd) {
-                releasedOnOwner = -1;
-            }
+            forgetAbsorbed(end, cur, newEnd == tail ? 0 : newEnd); // the old guards in [end, cur) are payload now
             occupy((long) (newEnd - end) << 3);
             soGrowthsInPlace(growthsInPlace + 1);
             return true;

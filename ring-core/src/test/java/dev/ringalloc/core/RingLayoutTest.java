@@ -1,0 +1,46 @@
+package dev.ringalloc.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout {@link RingOwnerFields} claims: every field the owner writes on an allocation lies at least one
+ * cache line (64 bytes) before every field a releasing thread reads ({@code Ring}'s own), so that allocating does
+ * not invalidate the lines a release on another thread needs. Field offsets come from {@code sun.misc.Unsafe},
+ * so the test runs where the library may use it (JDK 17 to 23, or 24+ with the JVM's permission).
+ */
+class RingLayoutTest {
+
+    @Test
+    void ownerFieldsAndReleaserFieldsAreACacheLineApart() {
+        assumeTrue(UnsafeAccess.UNSAFE != null, "field offsets need sun.misc.Unsafe");
+        long lastOwnerField = -1;
+        for (Field f : instanceFields(RingOwnerFields.class)) {
+            lastOwnerField = Math.max(lastOwnerField, UnsafeAccess.UNSAFE.objectFieldOffset(f) + 8);
+        }
+        long firstReleaserField = Long.MAX_VALUE;
+        for (Field f : instanceFields(Ring.class)) {
+            firstReleaserField = Math.min(firstReleaserField, UnsafeAccess.UNSAFE.objectFieldOffset(f));
+        }
+        assertThat(instanceFields(RingOwnerFields.class)).as("owner fields found").hasSizeGreaterThan(5);
+        assertThat(firstReleaserField - lastOwnerField)
+                .as("bytes between the owner's last field and Ring's first (memory, tail, state...)")
+                .isGreaterThanOrEqualTo(64);
+    }
+
+    private static List<Field> instanceFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : type.getDeclaredFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.add(f);
+            }
+        }
+        return fields;
+    }
+}
