@@ -31,9 +31,18 @@ final class Fixture {
         return ring(CAPACITY);
     }
 
+    /**
+     * A ring of {@code capacity} bytes: direct, or a heap ring when the run sets {@value #HEAP_RINGS_PROPERTY}
+     * (JcstressRunTest's second pass, which also turns Unsafe off: a heap ring's guards are then plain words
+     * between fences, with releases serialized; see RingMemory).
+     */
     static Ring ring(int capacity) {
-        return Ring.allocate(capacity, Integer.MAX_VALUE);
+        return Boolean.getBoolean(HEAP_RINGS_PROPERTY) ? Ring.allocateHeap(capacity, Integer.MAX_VALUE)
+                : Ring.allocate(capacity, Integer.MAX_VALUE);
     }
+
+    /** System property of the jcstress VMs: heap rings instead of direct ones. */
+    static final String HEAP_RINGS_PROPERTY = "dev.ringalloc.jcstress.heapRings";
 
     /**
      * Called by an arbiter (after every actor, so it may act as the owner) once every holder has

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
  * test, about a million samples each, about a minute on 2 cores); with {@code -Pjcstress}, the full
  * {@code default} preset over every JVM flag and compilation configuration. {@code off} skips.
  *
- * <p>The full console output goes to {@code target/jcstress/output.txt}, the outcome counts of every
- * test (across all configurations) to {@code target/jcstress/summary.txt}, and the HTML report to
- * {@code target/jcstress/report}.
+ * <p>Two passes: direct rings as the JVM reaches them (Unsafe on JDK 17 to 23, VarHandles on 24+), then heap
+ * rings without Unsafe. Each writes its full console output to {@code target/jcstress/<pass>/output.txt}, the
+ * outcome counts of every test (across all configurations) to {@code summary.txt} there, and the HTML report to
+ * {@code report}.
  */
 class JcstressRunTest {
 
@@ -39,21 +40,43 @@ class JcstressRunTest {
 
     @Test
     void guardProtocolHasNoForbiddenOutcomes() throws Exception {
+        run("direct", List.of());
+    }
+
+    /**
+     * The same tests on heap rings without Unsafe: guards are plain words between fences there, and every release
+     * goes through a monitor (RingMemory.serializesReleases), a protocol of its own.
+     */
+    @Test
+    void guardProtocolOnFencedHeapRingsHasNoForbiddenOutcomes() throws Exception {
+        run("heap", List.of("-Ddev.ringalloc.noUnsafe=true", "-Ddev.ringalloc.jcstress.heapRings=true"));
+    }
+
+    private static void run(String name, List<String> vmProperties) throws Exception {
         String mode = System.getProperty("ringalloc.jcstress.mode", "quick").trim();
         assumeFalse(mode.equals("off") || mode.isEmpty(), "jcstress run switched off");
 
-        Path dir = Paths.get("target", "jcstress").toAbsolutePath();
+        Path dir = Paths.get("target", "jcstress", name).toAbsolutePath();
         Files.createDirectories(dir);
         Path output = dir.resolve("output.txt");
 
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+        // jcstress loads JNA (for CPU affinity), a restricted method that JDK 24+ warns about unless allowed.
+        List<String> vmArgs = new ArrayList<>(vmProperties);
+        if (Runtime.version().feature() >= 24) {
+            vmArgs.add("--enable-native-access=ALL-UNNAMED");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(vmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.openjdk.jcstress.Main",
                 "-t", Pattern.quote(PACKAGE) + "\\..*",
                 "-m", mode,
                 "-v",
                 "-r", dir.resolve("report").toString()));
+        if (!vmArgs.isEmpty()) {
+            command.addAll(List.of("-jvmArgsPrepend", String.join(" ", vmArgs)));
+        }
         String extra = System.getProperty("ringalloc.jcstress.extra", "").trim();
         if (!extra.isEmpty()) {
             command.addAll(Arrays.asList(extra.split("\\s+")));
@@ -73,8 +96,9 @@ class JcstressRunTest {
 
         String text = Files.readString(output, StandardCharsets.UTF_8);
         String results = section(text);
-        Files.writeString(dir.resolve("summary.txt"), "jcstress mode " + mode + "\n" + results, StandardCharsets.UTF_8);
-        System.out.println("jcstress (" + mode + ") outcome counts, all configurations:\n" + results);
+        Files.writeString(dir.resolve("summary.txt"), "jcstress mode " + mode + ", " + name + " rings\n" + results,
+                StandardCharsets.UTF_8);
+        System.out.println("jcstress (" + mode + ", " + name + " rings) outcome counts, all configurations:\n" + results);
 
         assertThat(process.exitValue()).as("jcstress exit code (see %s)", output).isZero();
         assertThat(results).as("jcstress results").contains("Failed tests: No matches.", "Error tests: No matches.");
