@@ -12,7 +12,7 @@ public final class JcstressAccess {
 
     /** A frozen buffer (reference count 1) over {@code length} bytes of the region {@code handle} of {@code ring}. */
     public static FrozenBuffer frozen(Ring ring, long handle, int length) {
-        return new FrozenBuffer(ring, handle, length);
+        return new RingAllocator(ring, 0, true).frozen(handle, length);
     }
 
     /** The ring behind an allocator. */

@@ -13,8 +13,8 @@ package dev.ringalloc.core;
  */
 public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
 
-    ExtendableBuffer(RingAllocator allocator, long handle) {
-        super(allocator, handle, 0);
+    ExtendableBuffer(RingAllocator allocator, BufferPool pool) {
+        super(allocator, pool);
     }
 
     @Override
@@ -42,7 +42,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         memory.put(Ring.payloadOffset(moved), memory, base, length);
         long old = handle;
         reset(moved);
-        allocator.release(old);
+        allocator.releaseRegion(old);
     }
 
     /**
@@ -53,6 +53,6 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         allocator.checkOwner();
         int finalLength = length();
         allocator.ring().shrink(handle, finalLength);
-        return new FixedBuffer(allocator, handOver(), finalLength);
+        return allocator.fixedOver(handOver(), finalLength);
     }
 }

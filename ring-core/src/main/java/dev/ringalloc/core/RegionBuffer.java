@@ -5,34 +5,33 @@ import java.util.Objects;
 
 /**
  * What {@link FixedBuffer} and {@link ExtendableBuffer} share: a held ring region, the bytes written to
- * it so far ({@code length}), sequential writes and absolute reads. Subclasses decide what a write
- * that does not fit does ({@link #ensureSpare(int)}): a fixed buffer refuses it, an extendable buffer
- * grows.
+ * it so far ({@code length}), sequential writes (the reads are {@link ReadableBytes}'). Subclasses decide
+ * what a write that does not fit does ({@link #ensureSpare(int)}): a fixed buffer refuses it, an extendable
+ * buffer grows.
  *
  * <p>Multi-byte values are big-endian, as in {@link ByteBuffer} and Netty. Not thread-safe: one holder
  * at a time; hand the buffer over through a safe publication.
  */
-abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable {
+abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
 
-    final RingAllocator allocator;
-    final ByteBuffer memory;
-    long handle;
-    int base;
+    /** Payload bytes of the held region. Written by the holder (the owner, when it grows). */
     int capacity;
-    int length;
-    private boolean released;
 
-    RegionBuffer(RingAllocator allocator, long handle, int length) {
-        this.allocator = allocator;
-        this.memory = allocator.ring().memory();
-        this.length = length;
-        reset(handle);
+    RegionBuffer(RingAllocator allocator, BufferPool pool) {
+        super(allocator, pool);
+    }
+
+    /** Hands this object out over {@code newHandle} with {@code newLength} bytes written. Owner only. */
+    final B init(long newHandle, int newLength) {
+        reset(newHandle);
+        length = newLength;
+        spHolders(1);
+        return self();
     }
 
     /** Points this buffer at {@code newHandle} (after a move), keeping {@code length}. */
     final void reset(long newHandle) {
-        this.handle = newHandle;
-        this.base = Ring.payloadOffset(newHandle);
+        bind(newHandle);
         this.capacity = allocator.ring().capacity(newHandle);
     }
 
@@ -42,12 +41,6 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
     @SuppressWarnings("unchecked")
     private B self() {
         return (B) this;
-    }
-
-    /** Bytes written so far. */
-    public final int length() {
-        checkLive();
-        return length;
     }
 
     /** Bytes this buffer can hold right now (its region's payload, at least the size asked for). */
@@ -135,57 +128,6 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
         return at;
     }
 
-    // ---- absolute reads -------------------------------------------------------------------------
-
-    /** The byte at {@code index} (0 to {@code length() - 1}). */
-    public final byte getByte(int index) {
-        return memory.get(at(index, Byte.BYTES));
-    }
-
-    /** The big-endian short at {@code index}. */
-    public final short getShort(int index) {
-        return memory.getShort(at(index, Short.BYTES));
-    }
-
-    /** The big-endian int at {@code index}. */
-    public final int getInt(int index) {
-        return memory.getInt(at(index, Integer.BYTES));
-    }
-
-    /** The big-endian long at {@code index}. */
-    public final long getLong(int index) {
-        return memory.getLong(at(index, Long.BYTES));
-    }
-
-    /** The big-endian float at {@code index}. */
-    public final float getFloat(int index) {
-        return Float.intBitsToFloat(getInt(index));
-    }
-
-    /** The big-endian double at {@code index}. */
-    public final double getDouble(int index) {
-        return Double.longBitsToDouble(getLong(index));
-    }
-
-    /** Copies {@code len} bytes from {@code index} into {@code dst} at {@code offset}. */
-    public final void get(int index, byte[] dst, int offset, int len) {
-        Objects.checkFromIndexSize(offset, len, dst.length);
-        memory.get(at(index, len), dst, offset, len);
-    }
-
-    /** The written bytes as a new array. */
-    public final byte[] toByteArray() {
-        byte[] copy = new byte[length()];
-        get(0, copy, 0, copy.length);
-        return copy;
-    }
-
-    private int at(int index, int size) {
-        checkLive();
-        Objects.checkFromIndexSize(index, size, length);
-        return base + index;
-    }
-
     /**
      * A {@link ByteBuffer} over the written bytes: position 0, limit {@code length()}, big-endian.
      * Valid until this buffer is closed, frozen or finished, or (extendable) grows.
@@ -195,26 +137,6 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
         return memory.slice(base, length);
     }
 
-    // ---- lifecycle ------------------------------------------------------------------------------
-
-    /** True until this buffer is closed or handed on (frozen, finished). */
-    public final boolean isLive() {
-        return !released;
-    }
-
-    final void checkLive() {
-        if (released) {
-            throw new IllegalStateException("buffer was already released (closed, frozen or finished)");
-        }
-    }
-
-    /** Ends this object's hold without releasing the region: another object takes it over. */
-    final long handOver() {
-        checkLive();
-        released = true;
-        return handle;
-    }
-
     /**
      * Releases the region back to the ring. Any thread that holds the buffer may close it.
      *
@@ -222,11 +144,11 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
      */
     @Override
     public final void close() {
-        allocator.release(handOver());
+        closeSingleHolder();
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + (released ? "[released]" : "[length=" + length + ", capacity=" + capacity + "]");
+        return getClass().getSimpleName() + (isLive() ? "[length=" + length + ", capacity=" + capacity + "]" : "[released]");
     }
 }
