@@ -18,8 +18,11 @@ public final class FixedBuffer extends RegionBuffer<FixedBuffer> {
 
     @Override
     void ensureSpare(int bytes) {
-        throw new IndexOutOfBoundsException("write of " + bytes + " bytes exceeds the fixed buffer's spare "
-                + (capacity - length) + " bytes (capacity " + capacity + ")");
+        int capacity = exactRoom();
+        if (bytes > capacity - length) {
+            throw new IndexOutOfBoundsException("write of " + bytes + " bytes exceeds the fixed buffer's spare "
+                    + (capacity - length) + " bytes (capacity " + capacity + ")");
+        }
     }
 
     /**

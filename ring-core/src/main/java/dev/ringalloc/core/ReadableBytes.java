@@ -55,7 +55,7 @@ abstract class ReadableBytes extends RegionHolder {
     /** Copies {@code len} bytes from {@code index} into {@code dst} at {@code offset}. */
     public final void get(int index, byte[] dst, int offset, int len) {
         Objects.checkFromIndexSize(offset, len, dst.length);
-        memory.get(at(index, len), dst, offset, len);
+        PayloadCopy.get(memory, address, at(index, len), dst, offset, len);
     }
 
     /** The bytes as a new array. */

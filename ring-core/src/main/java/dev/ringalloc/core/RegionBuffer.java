@@ -14,25 +14,33 @@ import java.util.Objects;
  */
 abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
 
-    /** Payload bytes of the held region. Written by the holder (the owner, when it grows). */
-    int capacity;
+    /**
+     * Bytes the held region is known to hold: at least what was asked for, rounded up to 8 bytes, at most its
+     * exact payload, which costs a guard read and is read only when a write would not fit or
+     * {@link #capacity()} is called. Written by the holder (the owner, when it grows).
+     */
+    int room;
 
     RegionBuffer(RingAllocator allocator, BufferPool pool) {
         super(allocator, pool);
     }
 
-    /** Hands this object out over {@code newHandle} with {@code newLength} bytes written. Owner only. */
-    final B init(long newHandle, int newLength) {
-        reset(newHandle);
+    /**
+     * Hands this object out over {@code newHandle}, known to hold {@code newRoom} bytes, with {@code newLength}
+     * bytes written. Owner only.
+     */
+    final B init(long newHandle, int newRoom, int newLength) {
+        bind(newHandle);
+        room = newRoom;
         length = newLength;
         spHolders(1);
         return self();
     }
 
-    /** Points this buffer at {@code newHandle} (after a move), keeping {@code length}. */
-    final void reset(long newHandle) {
-        bind(newHandle);
-        this.capacity = allocator.ring().capacity(newHandle);
+    /** The exact payload of the held region, which also becomes {@link #room}. */
+    final int exactRoom() {
+        room = allocator.ring().capacity(handle);
+        return room;
     }
 
     /** Makes room for {@code bytes} more bytes, or throws. */
@@ -46,13 +54,12 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
     /** Bytes this buffer can hold right now (its region's payload, at least the size asked for). */
     public final int capacity() {
         checkLive();
-        return capacity;
+        return exactRoom();
     }
 
     /** Bytes that can still be written without growing: {@code capacity() - length()}. */
     public final int spare() {
-        checkLive();
-        return capacity - length;
+        return capacity() - length;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -104,7 +111,7 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
     public final B write(byte[] src, int offset, int len) {
         Objects.checkFromIndexSize(offset, len, src.length);
         int at = claim(len);
-        memory.put(at, src, offset, len);
+        PayloadCopy.put(memory, address, at, src, offset, len);
         return self();
     }
 
@@ -120,7 +127,7 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
     /** Reserves {@code bytes} at the end and returns their absolute offset in the ring's memory. */
     private int claim(int bytes) {
         checkLive();
-        if (bytes > capacity - length) {
+        if (bytes > room - length) {
             ensureSpare(bytes);
         }
         int at = base + length;
@@ -149,6 +156,6 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + (isLive() ? "[length=" + length + ", capacity=" + capacity + "]" : "[released]");
+        return getClass().getSimpleName() + (isLive() ? "[length=" + length + ", room=" + room + "]" : "[released]");
     }
 }

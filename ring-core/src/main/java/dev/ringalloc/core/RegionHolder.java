@@ -35,6 +35,8 @@ public abstract class RegionHolder implements AutoCloseable {
     final BufferPool pool;
     /** The ring's bytes; absolute access only. */
     final ByteBuffer memory;
+    /** The address of {@link #memory}'s byte 0 where bulk copies go by address, else -1: see {@link PayloadCopy}. */
+    final long address;
 
     // Written by the owner when it hands this object out, read by its holders: the hand-out and every later
     // hand-over between threads is a safe publication (the allocating thread, or the holder's own hand-off).
@@ -55,6 +57,7 @@ public abstract class RegionHolder implements AutoCloseable {
         this.allocator = allocator;
         this.pool = pool;
         this.memory = allocator.ring().memory();
+        this.address = allocator.address;
     }
 
     /** Points this object at {@code newHandle}; the holder count is set by the caller. */

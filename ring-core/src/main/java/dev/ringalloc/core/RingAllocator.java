@@ -43,6 +43,8 @@ public final class RingAllocator {
     public static final int UNBOUNDED_VISITS = Integer.MAX_VALUE;
 
     private final Ring ring;
+    /** The address of the ring's byte 0 where bulk copies go by address, else -1: see {@link PayloadCopy}. */
+    final long address;
     private final int quarantine;
     private final boolean recycling;
     private final BufferPool fixedPool;
@@ -63,6 +65,7 @@ public final class RingAllocator {
 
     RingAllocator(Ring ring, int quarantine, boolean recycling) {
         this.ring = ring;
+        this.address = PayloadCopy.addressOf(ring.memory());
         this.quarantine = quarantine;
         this.recycling = recycling;
         this.fixedPool = pool(p -> new FixedBuffer(this, p));
@@ -95,7 +98,7 @@ public final class RingAllocator {
     /** A fixed buffer of at least {@code size} bytes, or {@code null} if the ring is full right now. */
     public FixedBuffer tryFixed(int size) {
         long handle = allocate(size);
-        return handle == Ring.NO_REGION ? null : fixedOver(handle, 0);
+        return handle == Ring.NO_REGION ? null : fixedOver(handle, Ring.regionBytes(size), 0);
     }
 
     /** A fixed buffer of at least {@code size} bytes. @throws RingFullException if the ring is full right now */
@@ -113,7 +116,8 @@ public final class RingAllocator {
      */
     public ExtendableBuffer tryExtendable(int initialSize) {
         long handle = allocate(initialSize);
-        return handle == Ring.NO_REGION ? null : ((ExtendableBuffer) extendablePool.get()).init(handle, 0);
+        return handle == Ring.NO_REGION ? null
+                : ((ExtendableBuffer) extendablePool.get()).init(handle, Ring.regionBytes(initialSize), 0);
     }
 
     /** An extendable buffer. @throws RingFullException if the ring is full right now */
@@ -249,9 +253,9 @@ public final class RingAllocator {
         return owner;
     }
 
-    /** A fixed buffer object over the held region {@code handle}, {@code length} bytes written. */
-    FixedBuffer fixedOver(long handle, int length) {
-        return ((FixedBuffer) fixedPool.get()).init(handle, length);
+    /** A fixed buffer object over the held region {@code handle}, known to hold {@code room} bytes, {@code length} written. */
+    FixedBuffer fixedOver(long handle, int room, int length) {
+        return ((FixedBuffer) fixedPool.get()).init(handle, room, length);
     }
 
     /**
