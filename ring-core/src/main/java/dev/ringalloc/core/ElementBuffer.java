@@ -14,6 +14,38 @@ import java.util.Objects;
  */
 abstract class ElementBuffer extends RegionHolder {
 
+    /** The typed buffers: width of a value, and how to make an object. */
+    enum Kind {
+        LONGS(Long.BYTES) {
+            @Override
+            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+                return new FixedLongBuffer(allocator, pool);
+            }
+        },
+        INTS(Integer.BYTES) {
+            @Override
+            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+                return new FixedIntBuffer(allocator, pool);
+            }
+        },
+        DOUBLES(Double.BYTES) {
+            @Override
+            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+                return new FixedDoubleBuffer(allocator, pool);
+            }
+        };
+
+        /** Bytes of one value. */
+        final int width;
+
+        Kind(int width) {
+            this.width = width;
+        }
+
+        /** A new, unbound object of this kind for {@code pool}. */
+        abstract ElementBuffer make(RingAllocator allocator, BufferPool pool);
+    }
+
     /** log2 of the element width in bytes. */
     private final int shift;
     /** Elements in use. Written by the holder. */
@@ -21,9 +53,9 @@ abstract class ElementBuffer extends RegionHolder {
     /** Elements the region holds. Written by the owner at hand-out. */
     int capacity;
 
-    ElementBuffer(RingAllocator allocator, BufferPool pool, int width) {
+    ElementBuffer(RingAllocator allocator, BufferPool pool, Kind kind) {
         super(allocator, pool);
-        this.shift = Integer.numberOfTrailingZeros(width);
+        this.shift = Integer.numberOfTrailingZeros(kind.width);
     }
 
     /** Hands this object out over {@code newHandle}, empty. Owner only. */

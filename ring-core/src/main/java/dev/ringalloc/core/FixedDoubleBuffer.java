@@ -16,7 +16,7 @@ import java.nio.DoubleBuffer;
 public final class FixedDoubleBuffer extends ElementBuffer {
 
     FixedDoubleBuffer(RingAllocator allocator, BufferPool pool) {
-        super(allocator, pool, 8);
+        super(allocator, pool, Kind.DOUBLES);
     }
 
     /** Appends {@code value}. @throws IndexOutOfBoundsException if the buffer is full */

@@ -16,7 +16,7 @@ import java.nio.IntBuffer;
 public final class FixedIntBuffer extends ElementBuffer {
 
     FixedIntBuffer(RingAllocator allocator, BufferPool pool) {
-        super(allocator, pool, 4);
+        super(allocator, pool, Kind.INTS);
     }
 
     /** Appends {@code value}. @throws IndexOutOfBoundsException if the buffer is full */

@@ -16,7 +16,7 @@ import java.nio.LongBuffer;
 public final class FixedLongBuffer extends ElementBuffer {
 
     FixedLongBuffer(RingAllocator allocator, BufferPool pool) {
-        super(allocator, pool, 8);
+        super(allocator, pool, Kind.LONGS);
     }
 
     /** Appends {@code value}. @throws IndexOutOfBoundsException if the buffer is full */

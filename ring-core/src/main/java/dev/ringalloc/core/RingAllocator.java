@@ -50,11 +50,11 @@ public final class RingAllocator {
     private final BufferPool fixedPool;
     private final BufferPool extendablePool;
     private final BufferPool frozenPool;
-    // Made on first use, by the owner (only the owner allocates typed buffers); other threads reach a pool only
-    // through the objects it made.
-    private BufferPool longPool;
-    private BufferPool intPool;
-    private BufferPool doublePool;
+    /**
+     * The typed buffers' pools, by {@link ElementBuffer.Kind}: made on first use, by the owner (only the owner
+     * allocates typed buffers); other threads reach a pool only through the objects it made.
+     */
+    private final BufferPool[] elementPools = new BufferPool[ElementBuffer.Kind.values().length];
 
     /**
      * The owning thread: null until the first allocation, then written once, under this object's
@@ -103,11 +103,7 @@ public final class RingAllocator {
 
     /** A fixed buffer of at least {@code size} bytes. @throws RingFullException if the ring is full right now */
     public FixedBuffer fixed(int size) {
-        FixedBuffer buffer = tryFixed(size);
-        if (buffer == null) {
-            throw full(size);
-        }
-        return buffer;
+        return orFull(tryFixed(size), size);
     }
 
     /**
@@ -122,79 +118,60 @@ public final class RingAllocator {
 
     /** An extendable buffer. @throws RingFullException if the ring is full right now */
     public ExtendableBuffer extendable(int initialSize) {
-        ExtendableBuffer buffer = tryExtendable(initialSize);
-        if (buffer == null) {
-            throw full(initialSize);
-        }
-        return buffer;
+        return orFull(tryExtendable(initialSize), initialSize);
     }
 
     /** A buffer of at least {@code capacity} longs, or {@code null} if the ring is full right now. */
     public FixedLongBuffer tryLongs(int capacity) {
-        long handle = allocate(elementBytes(capacity, Long.BYTES));
-        if (handle == Ring.NO_REGION) {
-            return null;
-        }
-        if (longPool == null) {
-            longPool = pool(p -> new FixedLongBuffer(this, p));
-        }
-        FixedLongBuffer buffer = (FixedLongBuffer) longPool.get();
-        buffer.init(handle);
-        return buffer;
+        return (FixedLongBuffer) tryElements(ElementBuffer.Kind.LONGS, capacity);
     }
 
     /** A buffer of at least {@code capacity} longs. @throws RingFullException if the ring is full right now */
     public FixedLongBuffer longs(int capacity) {
-        FixedLongBuffer buffer = tryLongs(capacity);
-        if (buffer == null) {
-            throw full(capacity * Long.BYTES);
-        }
-        return buffer;
+        return orFull(tryLongs(capacity), capacity * Long.BYTES);
     }
 
     /** A buffer of at least {@code capacity} ints, or {@code null} if the ring is full right now. */
     public FixedIntBuffer tryInts(int capacity) {
-        long handle = allocate(elementBytes(capacity, Integer.BYTES));
-        if (handle == Ring.NO_REGION) {
-            return null;
-        }
-        if (intPool == null) {
-            intPool = pool(p -> new FixedIntBuffer(this, p));
-        }
-        FixedIntBuffer buffer = (FixedIntBuffer) intPool.get();
-        buffer.init(handle);
-        return buffer;
+        return (FixedIntBuffer) tryElements(ElementBuffer.Kind.INTS, capacity);
     }
 
     /** A buffer of at least {@code capacity} ints. @throws RingFullException if the ring is full right now */
     public FixedIntBuffer ints(int capacity) {
-        FixedIntBuffer buffer = tryInts(capacity);
-        if (buffer == null) {
-            throw full(capacity * Integer.BYTES);
-        }
-        return buffer;
+        return orFull(tryInts(capacity), capacity * Integer.BYTES);
     }
 
     /** A buffer of at least {@code capacity} doubles, or {@code null} if the ring is full right now. */
     public FixedDoubleBuffer tryDoubles(int capacity) {
-        long handle = allocate(elementBytes(capacity, Double.BYTES));
-        if (handle == Ring.NO_REGION) {
-            return null;
-        }
-        if (doublePool == null) {
-            doublePool = pool(p -> new FixedDoubleBuffer(this, p));
-        }
-        FixedDoubleBuffer buffer = (FixedDoubleBuffer) doublePool.get();
-        buffer.init(handle);
-        return buffer;
+        return (FixedDoubleBuffer) tryElements(ElementBuffer.Kind.DOUBLES, capacity);
     }
 
     /** A buffer of at least {@code capacity} doubles. @throws RingFullException if the ring is full right now */
     public FixedDoubleBuffer doubles(int capacity) {
-        FixedDoubleBuffer buffer = tryDoubles(capacity);
+        return orFull(tryDoubles(capacity), capacity * Double.BYTES);
+    }
+
+    /** {@code buffer}, unless it is null: the ring had no free run of {@code size} bytes. */
+    private <B extends RegionHolder> B orFull(B buffer, int size) {
         if (buffer == null) {
-            throw full(capacity * Double.BYTES);
+            throw full(size);
         }
+        return buffer;
+    }
+
+    /** A typed buffer of {@code kind} with room for {@code capacity} values, or null if the ring is full. */
+    private ElementBuffer tryElements(ElementBuffer.Kind kind, int capacity) {
+        long handle = allocate(elementBytes(capacity, kind.width));
+        if (handle == Ring.NO_REGION) {
+            return null;
+        }
+        BufferPool pool = elementPools[kind.ordinal()];
+        if (pool == null) {
+            pool = pool(p -> kind.make(this, p));
+            elementPools[kind.ordinal()] = pool;
+        }
+        ElementBuffer buffer = (ElementBuffer) pool.get();
+        buffer.init(handle);
         return buffer;
     }
 
