@@ -21,8 +21,6 @@ import java.util.function.Function;
  */
 final class BufferPool {
 
-    /** Objects released after an object before it is reused, by default. */
-    static final int QUARANTINE = 64;
     /** The most objects the waiting line keeps. */
     static final int MAX_WAITING = 4096;
     /** Slots of the queue for objects released on other threads. */

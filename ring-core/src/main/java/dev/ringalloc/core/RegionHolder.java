@@ -12,13 +12,16 @@ import java.nio.ByteBuffer;
  * <p><b>Recycled objects.</b> Once its region is released, the object goes back to a pool of its ring and is
  * handed out again by a later allocation, so that allocating creates no garbage. Every use of a released
  * object throws {@link IllegalStateException}, and the pool keeps a released object back until at least
- * {@value BufferPool#QUARANTINE} more objects of its kind were released after it (a quarantine). A reference
+ * {@value #QUARANTINE} more objects of its kind were released after it (a quarantine). A reference
  * kept past its {@code close()} and used after that many further releases may reach the buffer's next
  * holder: Java cannot tell two copies of one reference apart. Rings built with
  * {@link RingAllocator.Builder#recycleBuffers(boolean) recycleBuffers(false)} make a new object per
  * allocation instead: then a stale reference throws forever. See {@code docs/ring-core.md}.
  */
 public abstract class RegionHolder implements AutoCloseable {
+
+    /** Buffers of its kind released after a buffer object before the ring's pool hands that object out again. */
+    public static final int QUARANTINE = 64;
 
     private static final VarHandle HOLDERS;
 

@@ -2,6 +2,7 @@ package dev.ringalloc.core;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -311,6 +312,7 @@ public final class RingAllocator {
      *                                       buffer address: JDK 17 to 21 with {@code sun.misc.Unsafe} turned off
      */
     public boolean owns(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
         return !ring.isFreed() && BufferAddresses.within(ring.memory(), buffer);
     }
 
@@ -379,7 +381,7 @@ public final class RingAllocator {
         private int capacity = DEFAULT_CAPACITY;
         private int maxRegionsVisited = UNBOUNDED_VISITS;
         private boolean recycleBuffers = true;
-        private int quarantine = BufferPool.QUARANTINE;
+        private int quarantine = RegionHolder.QUARANTINE;
 
         private Builder() {
         }
@@ -401,7 +403,7 @@ public final class RingAllocator {
 
         /**
          * Whether buffer objects are recycled (default true): no garbage per allocation, and a reference used
-         * after {@code close()} throws until {@value BufferPool#QUARANTINE} more buffers of its kind were
+         * after {@code close()} throws until {@value RegionHolder#QUARANTINE} more buffers of its kind were
          * released (see {@link RegionHolder}). False: a new object per allocation, and a reference used after
          * {@code close()} throws forever.
          */

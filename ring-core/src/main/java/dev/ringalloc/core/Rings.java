@@ -2,6 +2,7 @@ package dev.ringalloc.core;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -104,9 +105,7 @@ public final class Rings {
      * @throws UnsupportedOperationException as {@link RingAllocator#owns(ByteBuffer)}
      */
     public static boolean isLocal(ByteBuffer buffer) {
-        if (buffer == null) {
-            throw new NullPointerException("buffer");
-        }
+        Objects.requireNonNull(buffer, "buffer");
         RingAllocator ring = existing();
         return ring != null && ring.owns(buffer);
     }

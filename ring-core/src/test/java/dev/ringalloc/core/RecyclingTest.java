@@ -79,7 +79,7 @@ class RecyclingTest extends RingTestSupport {
         FixedBuffer stale = ring.fixed(32);
         stale.close();
         int reusedAfter = -1;
-        for (int released = 1; released <= 2 * BufferPool.QUARANTINE; released++) {
+        for (int released = 1; released <= 2 * RegionHolder.QUARANTINE; released++) {
             FixedBuffer b = ring.fixed(32);
             if (b == stale) {
                 reusedAfter = released - 1;
@@ -94,7 +94,7 @@ class RecyclingTest extends RingTestSupport {
             b.close();
         }
         assertThat(reusedAfter).as("releases of other fixed buffers before the object was handed out again")
-                .isEqualTo(BufferPool.QUARANTINE);
+                .isEqualTo(RegionHolder.QUARANTINE);
     }
 
     @Test
@@ -102,7 +102,7 @@ class RecyclingTest extends RingTestSupport {
         RingAllocator fresh = RingAllocator.builder().capacity(4096).recycleBuffers(false).build();
         FixedBuffer stale = fresh.fixed(32);
         stale.close();
-        for (int i = 0; i < 10 * BufferPool.QUARANTINE; i++) {
+        for (int i = 0; i < 10 * RegionHolder.QUARANTINE; i++) {
             FixedBuffer b = fresh.fixed(32).writeInt(i);
             assertThat(b).isNotSameAs(stale);
             assertThatThrownBy(() -> stale.getInt(0)).isInstanceOf(IllegalStateException.class);
@@ -114,7 +114,7 @@ class RecyclingTest extends RingTestSupport {
     @Test
     void objectsReleasedOnAnotherThreadComeBackToTheOwner() throws Exception {
         Map<Object, Boolean> releasedElsewhere = new IdentityHashMap<>();
-        for (int i = 0; i < 4 * BufferPool.QUARANTINE; i++) {
+        for (int i = 0; i < 4 * RegionHolder.QUARANTINE; i++) {
             FixedBuffer b = ring.fixed(16);
             FrozenBuffer f = ring.fixed(16).freeze();
             releasedElsewhere.put(b, true);
@@ -125,7 +125,7 @@ class RecyclingTest extends RingTestSupport {
             }).get();
         }
         int reused = 0;
-        for (int i = 0; i < 4 * BufferPool.QUARANTINE; i++) {
+        for (int i = 0; i < 4 * RegionHolder.QUARANTINE; i++) {
             FixedBuffer b = ring.fixed(16);
             FrozenBuffer f = ring.fixed(16).freeze();
             reused += (releasedElsewhere.containsKey(b) ? 1 : 0) + (releasedElsewhere.containsKey(f) ? 1 : 0);
