@@ -52,7 +52,7 @@ public abstract class RegionHolder implements AutoCloseable {
      * Holders of the region: 0 once released, when every use throws. A single-holder buffer (fixed,
      * extendable, typed) is used by one thread at a time, its holder's: 1 while held, plain ({@code lp},
      * {@code sp}). A frozen buffer's reference count, changed from any thread: {@code lv}, {@code cas}; the
-     * owner stores the first count ({@code sp}) before the buffer is published.
+     * freezing thread stores the first count ({@code sp}) before the buffer is published.
      */
     private int holders;
 
