@@ -5,35 +5,42 @@ import java.util.Objects;
 
 /**
  * What {@link FixedBuffer} and {@link ExtendableBuffer} share: a held ring region, the bytes written to
- * it so far ({@code length}), sequential writes and absolute reads. Subclasses decide what a write
- * that does not fit does ({@link #ensureSpare(int)}): a fixed buffer refuses it, an extendable buffer
- * grows.
+ * it so far ({@code length}), sequential writes (the reads are {@link ReadableBytes}'). Subclasses decide
+ * what a write that does not fit does ({@link #ensureSpare(int)}): a fixed buffer refuses it, an extendable
+ * buffer grows.
  *
  * <p>Multi-byte values are big-endian, as in {@link ByteBuffer} and Netty. Not thread-safe: one holder
  * at a time; hand the buffer over through a safe publication.
  */
-abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable {
+abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
 
-    final RingAllocator allocator;
-    final ByteBuffer memory;
-    long handle;
-    int base;
-    int capacity;
-    int length;
-    private boolean released;
+    /**
+     * Bytes the held region is known to hold: at least what was asked for, rounded up to 8 bytes, at most its
+     * exact payload, which costs a guard read and is read only when a write would not fit or
+     * {@link #capacity()} is called. Written by the holder (the owner, when it grows).
+     */
+    int room;
 
-    RegionBuffer(RingAllocator allocator, long handle, int length) {
-        this.allocator = allocator;
-        this.memory = allocator.ring().memory();
-        this.length = length;
-        reset(handle);
+    RegionBuffer(RingAllocator allocator, BufferPool pool) {
+        super(allocator, pool);
     }
 
-    /** Points this buffer at {@code newHandle} (after a move), keeping {@code length}. */
-    final void reset(long newHandle) {
-        this.handle = newHandle;
-        this.base = Ring.payloadOffset(newHandle);
-        this.capacity = allocator.ring().capacity(newHandle);
+    /**
+     * Hands this object out over {@code newHandle}, known to hold {@code newRoom} bytes, with {@code newLength}
+     * bytes written. Owner only.
+     */
+    final B init(long newHandle, int newRoom, int newLength) {
+        bind(newHandle);
+        room = newRoom;
+        length = newLength;
+        spHolders(1);
+        return self();
+    }
+
+    /** The exact payload of the held region, which also becomes {@link #room}. */
+    final int exactRoom() {
+        room = allocator.ring().capacity(handle);
+        return room;
     }
 
     /** Makes room for {@code bytes} more bytes, or throws. */
@@ -44,22 +51,15 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
         return (B) this;
     }
 
-    /** Bytes written so far. */
-    public final int length() {
-        checkLive();
-        return length;
-    }
-
     /** Bytes this buffer can hold right now (its region's payload, at least the size asked for). */
     public final int capacity() {
         checkLive();
-        return capacity;
+        return exactRoom();
     }
 
     /** Bytes that can still be written without growing: {@code capacity() - length()}. */
     public final int spare() {
-        checkLive();
-        return capacity - length;
+        return capacity() - length;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
     public final B write(byte[] src, int offset, int len) {
         Objects.checkFromIndexSize(offset, len, src.length);
         int at = claim(len);
-        memory.put(at, src, offset, len);
+        PayloadCopy.put(memory, address, at, src, offset, len);
         return self();
     }
 
@@ -127,63 +127,12 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
     /** Reserves {@code bytes} at the end and returns their absolute offset in the ring's memory. */
     private int claim(int bytes) {
         checkLive();
-        if (bytes > capacity - length) {
+        if (bytes > room - length) {
             ensureSpare(bytes);
         }
         int at = base + length;
         length += bytes;
         return at;
-    }
-
-    // ---- absolute reads -------------------------------------------------------------------------
-
-    /** The byte at {@code index} (0 to {@code length() - 1}). */
-    public final byte getByte(int index) {
-        return memory.get(at(index, Byte.BYTES));
-    }
-
-    /** The big-endian short at {@code index}. */
-    public final short getShort(int index) {
-        return memory.getShort(at(index, Short.BYTES));
-    }
-
-    /** The big-endian int at {@code index}. */
-    public final int getInt(int index) {
-        return memory.getInt(at(index, Integer.BYTES));
-    }
-
-    /** The big-endian long at {@code index}. */
-    public final long getLong(int index) {
-        return memory.getLong(at(index, Long.BYTES));
-    }
-
-    /** The big-endian float at {@code index}. */
-    public final float getFloat(int index) {
-        return Float.intBitsToFloat(getInt(index));
-    }
-
-    /** The big-endian double at {@code index}. */
-    public final double getDouble(int index) {
-        return Double.longBitsToDouble(getLong(index));
-    }
-
-    /** Copies {@code len} bytes from {@code index} into {@code dst} at {@code offset}. */
-    public final void get(int index, byte[] dst, int offset, int len) {
-        Objects.checkFromIndexSize(offset, len, dst.length);
-        memory.get(at(index, len), dst, offset, len);
-    }
-
-    /** The written bytes as a new array. */
-    public final byte[] toByteArray() {
-        byte[] copy = new byte[length()];
-        get(0, copy, 0, copy.length);
-        return copy;
-    }
-
-    private int at(int index, int size) {
-        checkLive();
-        Objects.checkFromIndexSize(index, size, length);
-        return base + index;
     }
 
     /**
@@ -195,26 +144,6 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
         return memory.slice(base, length);
     }
 
-    // ---- lifecycle ------------------------------------------------------------------------------
-
-    /** True until this buffer is closed or handed on (frozen, finished). */
-    public final boolean isLive() {
-        return !released;
-    }
-
-    final void checkLive() {
-        if (released) {
-            throw new IllegalStateException("buffer was already released (closed, frozen or finished)");
-        }
-    }
-
-    /** Ends this object's hold without releasing the region: another object takes it over. */
-    final long handOver() {
-        checkLive();
-        released = true;
-        return handle;
-    }
-
     /**
      * Releases the region back to the ring. Any thread that holds the buffer may close it.
      *
@@ -222,11 +151,11 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> implements AutoCloseable 
      */
     @Override
     public final void close() {
-        allocator.release(handOver());
+        closeSingleHolder();
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + (released ? "[released]" : "[length=" + length + ", capacity=" + capacity + "]");
+        return getClass().getSimpleName() + (isLive() ? "[length=" + length + ", room=" + room + "]" : "[released]");
     }
 }

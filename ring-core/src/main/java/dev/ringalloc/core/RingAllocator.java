@@ -1,12 +1,15 @@
 package dev.ringalloc.core;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A ring allocator for short-lived buffers: one fixed block of direct memory, owned by one thread,
- * handing out {@link FixedBuffer}s and {@link ExtendableBuffer}s that any thread may release.
+ * handing out {@link FixedBuffer}s, {@link ExtendableBuffer}s and typed buffers ({@link FixedLongBuffer},
+ * {@link FixedIntBuffer}, {@link FixedDoubleBuffer}) that any thread may release.
  *
  * <pre>{@code
  * RingAllocator ring = RingAllocator.create(1 << 20);
@@ -22,30 +25,57 @@ import java.util.concurrent.locks.LockSupport;
  * {@link IllegalStateException}. Buffers may be passed to other threads (through any safe
  * hand-off: a queue, a future, a volatile field) and closed there.
  *
- * <p><b>Failure.</b> {@code tryFixed} and {@code tryExtendable} return {@code null} when the ring is
- * full right now; {@code fixed} and {@code extendable} throw {@link RingFullException}. A size the ring
- * can never hold (above {@link #maxAllocation()}), zero or negative, is an
- * {@link IllegalArgumentException}.
+ * <p><b>Failure.</b> The {@code try} methods return {@code null} when the ring is full right now; the
+ * others throw {@link RingFullException}. A size the ring can never hold (above {@link #maxAllocation()}),
+ * zero or negative, is an {@link IllegalArgumentException}.
+ *
+ * <p><b>Garbage.</b> None in the steady state: buffer objects are recycled per ring (see {@link RegionHolder}
+ * for what that means for a reference kept after {@code close()}).
  *
  * <p><b>Footprint.</b> Exactly {@link #capacity()} bytes of direct memory (plus up to 63 bytes of
  * alignment) from creation until {@link #close(Duration)}.
  */
 public final class RingAllocator {
 
+    /** Capacity of a ring when nothing else is configured: 1 MiB. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+
     /** Default for {@link Builder#maxRegionsVisited(int)}: no bound but the one-lap limit. */
     public static final int UNBOUNDED_VISITS = Integer.MAX_VALUE;
 
     private final Ring ring;
+    /** The address of the ring's byte 0 where bulk copies go by address, else -1: see {@link PayloadCopy}. */
+    final long address;
+    private final int quarantine;
+    private final boolean recycling;
+    private final BufferPool fixedPool;
+    private final BufferPool extendablePool;
+    private final BufferPool frozenPool;
+    /**
+     * The typed buffers' pools, by {@link ElementBuffer.Kind}: made on first use, by the owner (only the owner
+     * allocates typed buffers); other threads reach a pool only through the objects it made.
+     */
+    private final BufferPool[] elementPools = new BufferPool[ElementBuffer.Kind.values().length];
 
     /**
      * The owning thread: null until the first allocation, then written once, under this object's
-     * monitor, by the first thread to allocate. Read volatile on every allocation (a plain load on
-     * x86); a thread that reads itself there wrote it itself, so only a mismatch takes the lock.
+     * monitor, by the first thread to allocate. Any thread: {@code lvOwner}; a thread that reads itself
+     * there wrote it itself, so only a mismatch takes the lock.
      */
     private volatile Thread owner;
 
-    private RingAllocator(Ring ring) {
+    RingAllocator(Ring ring, int quarantine, boolean recycling) {
         this.ring = ring;
+        this.address = PayloadCopy.addressOf(ring.memory());
+        this.quarantine = quarantine;
+        this.recycling = recycling;
+        this.fixedPool = pool(p -> new FixedBuffer(this, p));
+        this.extendablePool = pool(p -> new ExtendableBuffer(this, p));
+        this.frozenPool = pool(p -> new FrozenBuffer(this, p));
+    }
+
+    private BufferPool pool(java.util.function.Function<BufferPool, RegionHolder> factory) {
+        return new BufferPool(factory, quarantine, recycling);
     }
 
     /**
@@ -69,16 +99,12 @@ public final class RingAllocator {
     /** A fixed buffer of at least {@code size} bytes, or {@code null} if the ring is full right now. */
     public FixedBuffer tryFixed(int size) {
         long handle = allocate(size);
-        return handle == Ring.NO_REGION ? null : new FixedBuffer(this, handle);
+        return handle == Ring.NO_REGION ? null : fixedOver(handle, Ring.regionBytes(size), 0);
     }
 
     /** A fixed buffer of at least {@code size} bytes. @throws RingFullException if the ring is full right now */
     public FixedBuffer fixed(int size) {
-        FixedBuffer buffer = tryFixed(size);
-        if (buffer == null) {
-            throw full(size);
-        }
-        return buffer;
+        return orFull(tryFixed(size), size);
     }
 
     /**
@@ -87,16 +113,81 @@ public final class RingAllocator {
      */
     public ExtendableBuffer tryExtendable(int initialSize) {
         long handle = allocate(initialSize);
-        return handle == Ring.NO_REGION ? null : new ExtendableBuffer(this, handle);
+        return handle == Ring.NO_REGION ? null
+                : ((ExtendableBuffer) extendablePool.get()).init(handle, Ring.regionBytes(initialSize), 0);
     }
 
     /** An extendable buffer. @throws RingFullException if the ring is full right now */
     public ExtendableBuffer extendable(int initialSize) {
-        ExtendableBuffer buffer = tryExtendable(initialSize);
+        return orFull(tryExtendable(initialSize), initialSize);
+    }
+
+    /** A buffer of at least {@code capacity} longs, or {@code null} if the ring is full right now. */
+    public FixedLongBuffer tryLongs(int capacity) {
+        return (FixedLongBuffer) tryElements(ElementBuffer.Kind.LONGS, capacity);
+    }
+
+    /** A buffer of at least {@code capacity} longs. @throws RingFullException if the ring is full right now */
+    public FixedLongBuffer longs(int capacity) {
+        return orFull(tryLongs(capacity), capacity * Long.BYTES);
+    }
+
+    /** A buffer of at least {@code capacity} ints, or {@code null} if the ring is full right now. */
+    public FixedIntBuffer tryInts(int capacity) {
+        return (FixedIntBuffer) tryElements(ElementBuffer.Kind.INTS, capacity);
+    }
+
+    /** A buffer of at least {@code capacity} ints. @throws RingFullException if the ring is full right now */
+    public FixedIntBuffer ints(int capacity) {
+        return orFull(tryInts(capacity), capacity * Integer.BYTES);
+    }
+
+    /** A buffer of at least {@code capacity} doubles, or {@code null} if the ring is full right now. */
+    public FixedDoubleBuffer tryDoubles(int capacity) {
+        return (FixedDoubleBuffer) tryElements(ElementBuffer.Kind.DOUBLES, capacity);
+    }
+
+    /** A buffer of at least {@code capacity} doubles. @throws RingFullException if the ring is full right now */
+    public FixedDoubleBuffer doubles(int capacity) {
+        return orFull(tryDoubles(capacity), capacity * Double.BYTES);
+    }
+
+    /** {@code buffer}, unless it is null: the ring had no free run of {@code size} bytes. */
+    private <B extends RegionHolder> B orFull(B buffer, int size) {
         if (buffer == null) {
-            throw full(initialSize);
+            throw full(size);
         }
         return buffer;
+    }
+
+    /** A typed buffer of {@code kind} with room for {@code capacity} values, or null if the ring is full. */
+    private ElementBuffer tryElements(ElementBuffer.Kind kind, int capacity) {
+        long handle = allocate(elementBytes(capacity, kind.width));
+        if (handle == Ring.NO_REGION) {
+            return null;
+        }
+        BufferPool pool = elementPools[kind.ordinal()];
+        if (pool == null) {
+            pool = pool(p -> kind.make(this, p));
+            elementPools[kind.ordinal()] = pool;
+        }
+        ElementBuffer buffer = (ElementBuffer) pool.get();
+        buffer.init(handle);
+        return buffer;
+    }
+
+    /** Bytes for {@code capacity} elements of {@code width} bytes; checked as a size. */
+    private int elementBytes(int capacity, int width) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("buffer capacity must be positive, got " + capacity);
+        }
+        long bytes = (long) capacity * width;
+        if (bytes > ring.maxAllocation()) {
+            throw new IllegalArgumentException("a buffer of " + capacity + " elements of " + width + " bytes exceeds"
+                    + " the ring's largest possible buffer (" + ring.maxAllocation() + " bytes of a " + ring.capacity()
+                    + "-byte ring)");
+        }
+        return (int) bytes;
     }
 
     private long allocate(int size) {
@@ -120,25 +211,68 @@ public final class RingAllocator {
 
     void checkOwner() {
         Thread current = Thread.currentThread();
-        if (owner != current) {
+        if (lvOwner() != current) {
             bindOwner(current);
         }
     }
 
     private void bindOwner(Thread current) {
         synchronized (this) {
-            if (owner == null) {
+            if (lvOwner() == null) {
                 owner = current;
                 return;
             }
         }
-        throw new IllegalStateException("ring is owned by thread '" + owner.getName() + "'; thread '"
+        throw new IllegalStateException("ring is owned by thread '" + lvOwner().getName() + "'; thread '"
                 + current.getName() + "' may not allocate from it, grow its buffers or close it");
     }
 
-    /** Releases a region: a store on the owner thread, a CAS on any other. */
-    void release(long handle) {
-        if (owner == Thread.currentThread()) {
+    private Thread lvOwner() {
+        return owner;
+    }
+
+    /** A fixed buffer object over the held region {@code handle}, known to hold {@code room} bytes, {@code length} written. */
+    FixedBuffer fixedOver(long handle, int room, int length) {
+        return ((FixedBuffer) fixedPool.get()).init(handle, room, length);
+    }
+
+    /**
+     * A frozen buffer object over the held region {@code handle}: from the pool on the owner thread, a new
+     * object on any other (the pool hands out on its owner only).
+     */
+    FrozenBuffer frozen(long handle, int length) {
+        FrozenBuffer frozen = lvOwner() == Thread.currentThread()
+                ? (FrozenBuffer) frozenPool.get() : new FrozenBuffer(this, frozenPool);
+        return frozen.init(handle, length);
+    }
+
+    /**
+     * Releases a holder's region and takes the object back into its pool: on the owner thread a store and the
+     * owner's waiting line; on any other thread a CAS and the pool's return queue. The object is not touched
+     * after it is queued: from then on the owner may hand it out again.
+     */
+    void release(long handle, RegionHolder holder) {
+        if (lvOwner() == Thread.currentThread()) {
+            ring.releaseOnOwner(handle);
+            holder.pool.recycleOnOwner(holder);
+        } else {
+            ring.release(handle);
+            holder.pool.recycleElsewhere(holder);
+        }
+    }
+
+    /** Takes an object back into its pool without releasing a region (its region moved on to another object). */
+    void recycle(RegionHolder holder) {
+        if (lvOwner() == Thread.currentThread()) {
+            holder.pool.recycleOnOwner(holder);
+        } else {
+            holder.pool.recycleElsewhere(holder);
+        }
+    }
+
+    /** Releases a region that no object holds any more (an extendable buffer's old region after a move). */
+    void releaseRegion(long handle) {
+        if (lvOwner() == Thread.currentThread()) {
             ring.releaseOnOwner(handle);
         } else {
             ring.release(handle);
@@ -152,6 +286,34 @@ public final class RingAllocator {
 
     Ring ring() {
         return ring;
+    }
+
+    // ---- ownership ------------------------------------------------------------------------------
+
+    /**
+     * True if {@code buffer} is a live buffer of this ring.
+     *
+     * @throws IllegalStateException if {@code buffer} was already released
+     * @throws NullPointerException  if {@code buffer} is null
+     */
+    public boolean owns(RegionHolder buffer) {
+        buffer.checkLive();
+        return buffer.allocator == this;
+    }
+
+    /**
+     * True if all of {@code buffer}'s memory (its capacity, from its address) lies in this ring's memory: a
+     * view from {@code asByteBuffer()} of one of its buffers, or a slice of {@link Ring#memory()}. False for any
+     * other memory: a heap buffer, another ring's buffer, a direct buffer next to this ring, and any buffer once
+     * this ring's memory was freed. Any thread; see {@link BufferAddresses} for how addresses are read.
+     *
+     * @throws NullPointerException          if {@code buffer} is null
+     * @throws UnsupportedOperationException for a direct buffer on a JVM that lets the library read no direct
+     *                                       buffer address: JDK 17 to 21 with {@code sun.misc.Unsafe} turned off
+     */
+    public boolean owns(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        return !ring.isFreed() && BufferAddresses.within(ring.memory(), buffer);
     }
 
     // ---- figures and lifecycle ------------------------------------------------------------------
@@ -190,7 +352,7 @@ public final class RingAllocator {
      *         is freed under them, they stay usable, and the release of the last one frees the memory
      */
     public boolean close(Duration timeout) {
-        if (owner != null) {
+        if (lvOwner() != null) {
             checkOwner();
         }
         ring.retire();
@@ -209,20 +371,22 @@ public final class RingAllocator {
 
     @Override
     public String toString() {
-        Thread o = owner;
+        Thread o = lvOwner();
         return "RingAllocator[capacity=" + capacity() + ", owner=" + (o == null ? "none" : o.getName())
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
     /** Options for a {@link RingAllocator}. */
     public static final class Builder {
-        private int capacity = Rings.DEFAULT_CAPACITY;
+        private int capacity = DEFAULT_CAPACITY;
         private int maxRegionsVisited = UNBOUNDED_VISITS;
+        private boolean recycleBuffers = true;
+        private int quarantine = RegionHolder.QUARANTINE;
 
         private Builder() {
         }
 
-        /** Ring size in bytes (default 1 MiB). */
+        /** Ring size in bytes (default {@value RingAllocator#DEFAULT_CAPACITY}). */
         public Builder capacity(int capacity) {
             this.capacity = capacity;
             return this;
@@ -237,9 +401,26 @@ public final class RingAllocator {
             return this;
         }
 
+        /**
+         * Whether buffer objects are recycled (default true): no garbage per allocation, and a reference used
+         * after {@code close()} throws until {@value RegionHolder#QUARANTINE} more buffers of its kind were
+         * released (see {@link RegionHolder}). False: a new object per allocation, and a reference used after
+         * {@code close()} throws forever.
+         */
+        public Builder recycleBuffers(boolean recycle) {
+            this.recycleBuffers = recycle;
+            return this;
+        }
+
+        /** The quarantine of recycled objects; for tests. */
+        Builder quarantine(int objects) {
+            this.quarantine = objects;
+            return this;
+        }
+
         /** Allocates the ring's memory. */
         public RingAllocator build() {
-            return new RingAllocator(Ring.allocate(capacity, maxRegionsVisited));
+            return new RingAllocator(Ring.allocate(capacity, maxRegionsVisited), quarantine, recycleBuffers);
         }
     }
 }

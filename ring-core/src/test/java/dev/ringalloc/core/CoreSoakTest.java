@@ -242,13 +242,13 @@ class CoreSoakTest {
         StressSupport.fill(buffer.memory, buffer.base, size, seed);
         buffer.length = size;
         int base = buffer.base;
-        int capacity = buffer.capacity;
+        int capacity = buffer.capacity();
         FrozenBuffer shared = buffer.freeze().retain(); // two holders on two threads
         return publish(shared, base, capacity, seed, size, lifetime);
     }
 
     private Item publish(Object holder, FixedBuffer region, long seed, int length, long lifetime, int holders) {
-        return publish(holder, region.base, region.capacity, seed, length, lifetime, holders);
+        return publish(holder, region.base, region.capacity(), seed, length, lifetime, holders);
     }
 
     private Item publish(FrozenBuffer holder, int base, int capacity, long seed, int length, long lifetime) {

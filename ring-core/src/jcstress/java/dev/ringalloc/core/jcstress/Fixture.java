@@ -71,4 +71,9 @@ final class Fixture {
             return 0;
         }
     }
+
+    /** A recycled object for the return-queue tests: {@code id} is written by the releasing thread before its offer. */
+    static final class Item {
+        int id;
+    }
 }
