@@ -63,7 +63,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         long old = handle;
         bind(moved);
         room = Ring.regionBytes(moveTo);
-        allocator.releaseRegion(old);
+        allocator.ring().release(old);
     }
 
     /** {@code capacity * factor}, at least {@code needed}, at most the ring's largest buffer. */

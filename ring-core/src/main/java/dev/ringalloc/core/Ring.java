@@ -205,6 +205,7 @@ public final class Ring extends RingOwnerPadding {
     private static final VarHandle STATE;
     private static final VarHandle WALKERS;
     private static final VarHandle MEMORY_RELEASED;
+    private static final VarHandle OWNER;
 
     static {
         try {
@@ -212,6 +213,7 @@ public final class Ring extends RingOwnerPadding {
             STATE = lookup.findVarHandle(Ring.class, "state", int.class);
             WALKERS = lookup.findVarHandle(Ring.class, "walkers", int.class);
             MEMORY_RELEASED = lookup.findVarHandle(Ring.class, "memoryReleased", boolean.class);
+            OWNER = lookup.findVarHandle(Ring.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -226,6 +228,13 @@ public final class Ring extends RingOwnerPadding {
     /** Word index of the permanent tail guard. */
     private final int tail;
     private final int maxVisits;
+
+    /**
+     * The thread that allocates, once bound ({@link #bindOwner}); null before. Set once by {@code casOwner}; any
+     * thread {@code lvOwner}. A release reads it to choose its path: a thread that reads itself here is the
+     * owner; any other answer, a stale null included, takes the path that is safe for every thread.
+     */
+    private volatile Thread owner;
 
     /** OPEN, RETIRED or FREED. Any thread: {@code casState}, {@code lvState}. */
     private volatile int state;
@@ -723,12 +732,22 @@ public final class Ring extends RingOwnerPadding {
     // ---- release (any thread) -------------------------------------------------------------------
 
     /**
-     * Releases the region named by {@code handle}: one CAS on its guard. Any thread.
+     * Releases the region named by {@code handle}. Any thread: on the owner (see {@link #bindOwner}) it is
+     * {@link #releaseOnOwner}; on any other thread one CAS on the region's guard.
      *
      * @throws IllegalStateException if the region is not held under this handle (a double or stale
      *                               release); the ring is unchanged
      */
     public void release(long handle) {
+        if (lvOwner() == Thread.currentThread()) {
+            releaseOnOwner(handle);
+        } else {
+            releaseElsewhere(handle);
+        }
+    }
+
+    /** The release of any thread: one CAS of the guard from locked to unlocked, retried only if its next moved. */
+    private void releaseElsewhere(long handle) {
         final int index = checkedIndex(handle);
         final int stamp = stampOfHandle(handle);
         long g;
@@ -754,7 +773,7 @@ public final class Ring extends RingOwnerPadding {
      */
     public void releaseOnOwner(long handle) {
         if (memory.serializesReleases()) {
-            release(handle);
+            releaseElsewhere(handle);
             releasedOnOwner = indexOf(handle);
             return;
         }
@@ -780,7 +799,38 @@ public final class Ring extends RingOwnerPadding {
                 + ") is not held: released twice, or used after release");
     }
 
-    // ---- lifecycle ------------------------------------------------------------------------------
+    // ---- owner and lifecycle --------------------------------------------------------------------
+
+    /** The owner thread, or null while none is bound. Any thread. */
+    public Thread owner() {
+        return lvOwner();
+    }
+
+    /**
+     * Makes {@code thread} this ring's owner, the one thread that may allocate, grow and shrink, if no thread is
+     * yet; a no-op if it already is. Any thread; the first binding wins.
+     *
+     * @throws IllegalStateException if another thread owns the ring
+     */
+    public void bindOwner(Thread thread) {
+        Thread current = lvOwner();
+        if (current == null && casOwner(thread)) {
+            return;
+        }
+        current = lvOwner();
+        if (current != thread) {
+            throw new IllegalStateException("ring is owned by thread '" + current.getName() + "'; thread '"
+                    + thread.getName() + "' may not allocate from it, grow its buffers or close it");
+        }
+    }
+
+    private Thread lvOwner() {
+        return owner;
+    }
+
+    private boolean casOwner(Thread thread) {
+        return OWNER.compareAndSet(this, (Thread) null, thread);
+    }
 
     private int lvState() {
         return state;

@@ -57,12 +57,6 @@ public final class RingAllocator {
      */
     private final BufferPool[] elementPools = new BufferPool[ElementBuffer.Kind.values().length];
 
-    /**
-     * The owning thread: null until the first allocation, then written once, under this object's
-     * monitor, by the first thread to allocate. Any thread: {@code lvOwner}; a thread that reads itself
-     * there wrote it itself, so only a mismatch takes the lock.
-     */
-    private volatile Thread owner;
 
     RingAllocator(Ring ring, int quarantine, boolean recycling) {
         this.ring = ring;
@@ -211,24 +205,13 @@ public final class RingAllocator {
 
     void checkOwner() {
         Thread current = Thread.currentThread();
-        if (lvOwner() != current) {
-            bindOwner(current);
+        if (ring.owner() != current) {
+            ring.bindOwner(current); // the first thread to allocate; throws for any other
         }
-    }
-
-    private void bindOwner(Thread current) {
-        synchronized (this) {
-            if (lvOwner() == null) {
-                owner = current;
-                return;
-            }
-        }
-        throw new IllegalStateException("ring is owned by thread '" + lvOwner().getName() + "'; thread '"
-                + current.getName() + "' may not allocate from it, grow its buffers or close it");
     }
 
     private Thread lvOwner() {
-        return owner;
+        return ring.owner();
     }
 
     /** A fixed buffer object over the held region {@code handle}, known to hold {@code room} bytes, {@code length} written. */
@@ -247,18 +230,13 @@ public final class RingAllocator {
     }
 
     /**
-     * Releases a holder's region and takes the object back into its pool: on the owner thread a store and the
-     * owner's waiting line; on any other thread a CAS and the pool's return queue. The object is not touched
-     * after it is queued: from then on the owner may hand it out again.
+     * Releases a holder's region (the ring chooses a store or a CAS by the calling thread) and takes the object
+     * back into its pool: the owner's waiting line, or the return queue of other threads. The object is not
+     * touched after it is queued: from then on the owner may hand it out again.
      */
     void release(long handle, RegionHolder holder) {
-        if (lvOwner() == Thread.currentThread()) {
-            ring.releaseOnOwner(handle);
-            holder.pool.recycleOnOwner(holder);
-        } else {
-            ring.release(handle);
-            holder.pool.recycleElsewhere(holder);
-        }
+        ring.release(handle);
+        recycle(holder);
     }
 
     /** Takes an object back into its pool without releasing a region (its region moved on to another object). */
@@ -267,15 +245,6 @@ public final class RingAllocator {
             holder.pool.recycleOnOwner(holder);
         } else {
             holder.pool.recycleElsewhere(holder);
-        }
-    }
-
-    /** Releases a region that no object holds any more (an extendable buffer's old region after a move). */
-    void releaseRegion(long handle) {
-        if (lvOwner() == Thread.currentThread()) {
-            ring.releaseOnOwner(handle);
-        } else {
-            ring.release(handle);
         }
     }
 

@@ -316,7 +316,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (fallbackMemory != null) {
             fallbackMemory.release();
         } else {
-            threadRing.release(handle);
+            threadRing.ring.release(handle);
         }
     }
 
@@ -406,7 +406,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (oldFallback != null) {
             oldFallback.release();
         } else {
-            oldRing.release(oldHandle);
+            oldRing.ring.release(oldHandle);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ringalloc.netty;
 
 import dev.ringalloc.core.Ring;
+import dev.ringalloc.core.RingProperties;
 import dev.ringalloc.core.RingStats;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -81,7 +82,8 @@ import java.util.concurrent.atomic.LongAdder;
  * ring or reports its {@link #metric()}. A retired ring's figures stay in the metric.
  *
  * <h2>System properties</h2>
- * Defaults of the builder (sizes accept a {@code k}, {@code m} or {@code g} suffix):
+ * Defaults of the builder, read through {@link RingProperties} (sizes accept a {@code k}, {@code m} or {@code g}
+ * suffix; a bad value is logged and the built-in default used):
  * <ul>
  *   <li>{@value #RING_CAPACITY_PROPERTY}: bytes per ring, default 4m;</li>
  *   <li>{@value #MAX_RING_ALLOCATION_PROPERTY}: largest request served by a ring, default 64k (at most the
@@ -130,12 +132,12 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final String DEFAULT_FALLBACK;
 
     static {
-        DEFAULT_RING_CAPACITY = sizeProperty(RING_CAPACITY_PROPERTY, 4 << 20, Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
-        DEFAULT_MAX_RING_ALLOCATION = sizeProperty(MAX_RING_ALLOCATION_PROPERTY, 64 << 10, 1, Ring.MAX_CAPACITY);
-        DEFAULT_MAX_REGIONS_VISITED = sizeProperty(MAX_REGIONS_VISITED_PROPERTY, 1024, 1, Integer.MAX_VALUE);
-        DEFAULT_HEAP_RINGS = Boolean.parseBoolean(property(HEAP_RINGS_PROPERTY, "true"));
-        DEFAULT_RINGS_FOR_ALL_THREADS = Boolean.parseBoolean(property(RINGS_FOR_ALL_THREADS_PROPERTY, "false"));
-        String fallback = property(FALLBACK_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
+        DEFAULT_RING_CAPACITY = RingProperties.size(RING_CAPACITY_PROPERTY, 4 << 20, Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
+        DEFAULT_MAX_RING_ALLOCATION = RingProperties.size(MAX_RING_ALLOCATION_PROPERTY, 64 << 10, 1, Ring.MAX_CAPACITY);
+        DEFAULT_MAX_REGIONS_VISITED = RingProperties.size(MAX_REGIONS_VISITED_PROPERTY, 1024, 1, Integer.MAX_VALUE);
+        DEFAULT_HEAP_RINGS = Boolean.parseBoolean(RingProperties.get(HEAP_RINGS_PROPERTY, "true").trim());
+        DEFAULT_RINGS_FOR_ALL_THREADS = Boolean.parseBoolean(RingProperties.get(RINGS_FOR_ALL_THREADS_PROPERTY, "false").trim());
+        String fallback = RingProperties.get(FALLBACK_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
         if (!fallback.equals("default") && !fallback.equals("pooled") && !fallback.equals("unpooled")) {
             logger.warn("-D{}={}: expected default, pooled or unpooled; using default", FALLBACK_PROPERTY, fallback);
             fallback = "default";
@@ -596,52 +598,6 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             default:
                 return ByteBufAllocator.DEFAULT;
         }
-    }
-
-    private static String property(String key, String def) {
-        try {
-            String value = System.getProperty(key);
-            return value == null ? def : value;
-        } catch (SecurityException e) {
-            return def;
-        }
-    }
-
-    static int sizeProperty(String key, int def, int min, int max) {
-        String value = property(key, null);
-        if (value == null) {
-            return def;
-        }
-        try {
-            long size = parseSize(value);
-            if (size < min || size > max) {
-                throw new NumberFormatException("outside [" + min + ", " + max + "]");
-            }
-            return (int) size;
-        } catch (NumberFormatException e) {
-            logger.warn("-D{}={}: {}; using {}", key, value, e.getMessage(), def);
-            return def;
-        }
-    }
-
-    static long parseSize(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        long unit = 1;
-        if (v.endsWith("k")) {
-            unit = 1L << 10;
-        } else if (v.endsWith("m")) {
-            unit = 1L << 20;
-        } else if (v.endsWith("g")) {
-            unit = 1L << 30;
-        }
-        if (unit != 1) {
-            v = v.substring(0, v.length() - 1).trim();
-        }
-        long n = Long.parseLong(v);
-        if (n > Long.MAX_VALUE / unit) {
-            throw new NumberFormatException("too large");
-        }
-        return n * unit;
     }
 
     /**

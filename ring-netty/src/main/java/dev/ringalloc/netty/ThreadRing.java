@@ -29,21 +29,13 @@ final class ThreadRing {
     final RingByteBufPool pool;
 
     ThreadRing(Ring ring, Thread owner, RingByteBufPool.Factory newBuffer) {
+        ring.bindOwner(owner); // releases on the owner then take the store path (Ring.release)
         this.ring = ring;
         this.owner = owner;
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;
         this.pool = new RingByteBufPool(owner, newBuffer);
-    }
-
-    /** Releases a region of this ring: a store on the owner thread, a CAS on any other. */
-    void release(long handle) {
-        if (owner == Thread.currentThread()) {
-            ring.releaseOnOwner(handle);
-        } else {
-            ring.release(handle);
-        }
     }
 
     /**

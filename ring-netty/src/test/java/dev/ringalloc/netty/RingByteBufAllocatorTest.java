@@ -108,38 +108,6 @@ class RingByteBufAllocatorTest {
     }
 
     @Test
-    void sizeSyntaxOfSystemProperties() {
-        assertThat(RingByteBufAllocator.parseSize("4m")).isEqualTo(4L << 20);
-        assertThat(RingByteBufAllocator.parseSize(" 64K ")).isEqualTo(64L << 10);
-        assertThat(RingByteBufAllocator.parseSize("1g")).isEqualTo(1L << 30);
-        assertThat(RingByteBufAllocator.parseSize("12345")).isEqualTo(12345L);
-        assertThatThrownBy(() -> RingByteBufAllocator.parseSize("lots")).isInstanceOf(NumberFormatException.class);
-        assertThatThrownBy(() -> RingByteBufAllocator.parseSize("m")).isInstanceOf(NumberFormatException.class);
-    }
-
-    @Test
-    void badSystemPropertyValuesFallBackToTheDefault() {
-        String key = "dev.ringalloc.netty.test." + System.nanoTime();
-        try {
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, 100)).isEqualTo(77); // unset
-            System.setProperty(key, "64");
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, 100)).isEqualTo(64);
-            System.setProperty(key, "1k"); // above the maximum
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, 100)).isEqualTo(77);
-            System.setProperty(key, "0");
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, 100)).isEqualTo(77);
-            System.setProperty(key, "many");
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, 100)).isEqualTo(77);
-            System.setProperty(key, "99999999999g");
-            assertThat(RingByteBufAllocator.sizeProperty(key, 77, 1, Integer.MAX_VALUE)).isEqualTo(77);
-        } finally {
-            System.clearProperty(key);
-        }
-    }
-
-    // ---- where buffers come from --------------------------------------------------------------------------
-
-    @Test
     void eventLoopThreadsGetRingBuffers() throws Exception {
         RingByteBufAllocator alloc = small().build();
         onFastThread(() -> {
