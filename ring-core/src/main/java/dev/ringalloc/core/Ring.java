@@ -131,7 +131,7 @@ public final class Ring extends RingOwnerPadding {
     public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 127) & ~63;
 
     /** Held regions the walk near {@code head} may step over before the frontier is tried: see "Allocation". */
-    static final int SKIPS_NEAR_HEAD = 16;
+    static final int SKIPS_NEAR_HEAD = 32;
     /** Held regions the walk back at the start may step over: see "Allocation". */
     static final int SKIPS_AT_START = 16;
     /** The most allocations between two looks back at the start after it was found pinned. */
@@ -472,6 +472,11 @@ public final class Ring extends RingOwnerPadding {
             if (run < 0) {
                 run = cur;
                 runGuard = g;
+            } else if (next - run - 1 >= words) {
+                // The run fits with this region: take rewrites the run's guard, so the merge needs no store.
+                absorb(run, runGuard, cur, g, next);
+                countSkips(skips);
+                return take(run, guard(false, 0, next), next, words, true);
             } else {
                 runGuard = merge(run, runGuard, cur, g, next);
             }
@@ -526,16 +531,24 @@ public final class Ring extends RingOwnerPadding {
      * (guard {@code runGuard}): accounts for both if released and unseen, and returns the run's new guard.
      */
     private long merge(int run, long runGuard, int cur, long g, int next) {
+        absorb(run, runGuard, cur, g, next);
+        long merged = guard(false, 0, next);
+        soGuardOnOwner(run, merged); // cur's guard is payload of run from here on
+        return merged;
+    }
+
+    /**
+     * All of a merge but the store of the run's guard (which the caller makes, or the hand-out that follows):
+     * the seqlock, the accounting of both guards, and the cursors on {@code cur}.
+     */
+    private void absorb(int run, long runGuard, int cur, long g, int next) {
         if (!changing) {
             changing = true;
             beginStructureChange();
         }
         accountRelease(runGuard, run);
         accountRelease(g, cur);
-        long merged = guard(false, 0, next);
-        soGuardOnOwner(run, merged); // cur's guard is payload of run from here on
         forgetAbsorbed(cur, next, run);
-        return merged;
     }
 
     /**
