@@ -1,5 +1,7 @@
 package dev.ringalloc.netty;
 
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
 
@@ -9,19 +11,31 @@ import jdk.jfr.FlightRecorderListener;
  */
 final class JfrRegistration implements FlightRecorderListener {
 
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(JfrRegistration.class);
+
     private JfrRegistration() {
     }
 
+    /** Never throws: events are a diagnosis aid, not a reason for the allocator to fail. */
     static void install() {
-        FlightRecorder.addListener(new JfrRegistration());
+        try {
+            FlightRecorder.addListener(new JfrRegistration());
+        } catch (Throwable t) {
+            logger.debug("could not listen for JFR's start: ringalloc's events stay off", t);
+        }
     }
 
     @Override
     public void recorderInitialized(FlightRecorder recorder) {
-        FlightRecorder.register(FallbackEvent.class);
-        FlightRecorder.register(RingCreatedEvent.class);
-        FlightRecorder.register(RingFreedEvent.class);
-        FlightRecorder.register(RingFullEvent.class);
-        FlightRecorder.removeListener(this);
+        try {
+            FlightRecorder.register(FallbackEvent.class);
+            FlightRecorder.register(RingCreatedEvent.class);
+            FlightRecorder.register(RingFreedEvent.class);
+            FlightRecorder.register(RingFullEvent.class);
+        } catch (Throwable t) {
+            logger.debug("could not register ringalloc's JFR events: they stay off", t);
+        } finally {
+            FlightRecorder.removeListener(this);
+        }
     }
 }

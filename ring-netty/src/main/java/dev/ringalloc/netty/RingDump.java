@@ -73,10 +73,13 @@ final class RingDump {
     }
 
     private static String age(LiveRegion region) {
-        if (region.ageNanos() < 0) {
-            return "time unknown (younger than the last time sample)";
+        if (region.exactAge()) {
+            return duration(region.minAgeNanos());
         }
-        return (region.exactAge() ? "" : "at least ") + duration(region.ageNanos());
+        if (region.minAgeNanos() < 0) {
+            return "at most " + duration(region.maxAgeNanos());
+        }
+        return duration(region.minAgeNanos()) + " to " + duration(region.maxAgeNanos());
     }
 
     /** {@code 830 ns}, {@code 12.4 µs}, {@code 3.20 ms}, {@code 1.52 s}, {@code 2 min 5 s}, {@code 3 h 2 min}. */

@@ -1,14 +1,9 @@
 package dev.ringalloc.netty;
 
 import dev.ringalloc.core.Ring;
-import jdk.jfr.Category;
-import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Enabled;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.Registered;
 
 /**
  * JFR event: a ring's memory given back, once its owner has ended (or cleaned up its thread-locals) and its last
@@ -16,25 +11,10 @@ import jdk.jfr.Registered;
  */
 @Name("dev.ringalloc.RingFreed")
 @Label("Ring Freed")
-@Category("ringalloc")
 @Description("A ring's memory given back: its owner ended and its last buffer was released")
-@Enabled(false)
-@Registered(false)
-final class RingFreedEvent extends Event {
+final class RingFreedEvent extends RingLifeEvent {
 
     private static final RingFreedEvent INSTANCE = new RingFreedEvent();
-
-    @Label("Capacity")
-    @DataAmount
-    long capacity;
-
-    @Label("Direct")
-    @Description("Direct memory (true) or heap")
-    boolean direct;
-
-    @Label("Owner")
-    @Description("The thread that allocated from the ring (null once collected)")
-    Thread owner;
 
     @Label("Owner Name")
     String ownerName;

@@ -1,14 +1,10 @@
 package dev.ringalloc.netty;
 
 import dev.ringalloc.core.RingStats;
-import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
-import jdk.jfr.Enabled;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.Registered;
 import jdk.jfr.Timespan;
 
 /**
@@ -18,21 +14,10 @@ import jdk.jfr.Timespan;
  */
 @Name("dev.ringalloc.RingFull")
 @Label("Ring Full")
-@Category("ringalloc")
 @Description("A ring had no room for a request; its figures and its oldest live region, which pins it")
-@Enabled(false)
-@Registered(false)
-final class RingFullEvent extends Event {
+final class RingFullEvent extends RequestEvent {
 
     private static final RingFullEvent INSTANCE = new RingFullEvent();
-
-    @Label("Requested Size")
-    @DataAmount
-    long requestedBytes;
-
-    @Label("Direct")
-    @Description("Direct memory (true) or heap")
-    boolean direct;
 
     @Label("Ring-Full Fallbacks")
     @Description("Ring-full fallbacks of this ring since its previous Ring Full event, this one included")
@@ -57,14 +42,17 @@ final class RingFullEvent extends Event {
     @Description("Allocations the ring made since its oldest live region's; -1 if no region is live")
     long oldestAgeAllocations;
 
-    @Label("Oldest Age")
-    @Description("Time since the oldest live region's allocation: exact in allocation-site mode, else a lower bound "
-            + "from time samples every 1024 allocations; -1 if unknown")
+    @Label("Oldest Age at Least")
+    @Description("Time since the oldest live region's allocation, at least: exact in allocation-site mode, else from "
+            + "time samples every 1024 allocations (0 when none was taken since); -1 if no region is live")
     @Timespan(Timespan.NANOSECONDS)
-    long oldestAge;
+    long oldestMinAge;
 
-    @Label("Oldest Age Exact")
-    boolean oldestAgeExact;
+    @Label("Oldest Age at Most")
+    @Description("Time since the oldest live region's allocation, at most (equal to the least in allocation-site "
+            + "mode); -1 if no region is live")
+    @Timespan(Timespan.NANOSECONDS)
+    long oldestMaxAge;
 
     @Label("Oldest Size")
     @DataAmount
@@ -92,8 +80,8 @@ final class RingFullEvent extends Event {
         event.liveRegions = stats.liveRegions();
         event.largestFreeRun = stats.largestFreeRegion();
         event.oldestAgeAllocations = oldest != null ? oldest.ageInAllocations() : -1;
-        event.oldestAge = oldest != null ? oldest.ageNanos() : -1;
-        event.oldestAgeExact = oldest != null && oldest.exactAge();
+        event.oldestMinAge = oldest != null ? Math.max(0, oldest.minAgeNanos()) : -1; // unknown: at least 0
+        event.oldestMaxAge = oldest != null ? oldest.maxAgeNanos() : -1;
         event.oldestBytes = oldest != null ? oldest.bytes() : 0;
         event.oldestSite = oldest != null ? oldest.site() : null;
         event.owner = ring.owner;

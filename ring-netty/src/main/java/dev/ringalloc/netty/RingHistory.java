@@ -21,18 +21,20 @@ import java.util.function.LongSupplier;
  * test of a register on the allocation path, and one {@code nanoTime} per {@value #SAMPLE_EVERY} allocations.
  * The table keeps {@value #LEVELS} samples, sample {@code k} (the {@code k}-th) in slot
  * {@code min(numberOfTrailingZeros(k), LEVELS - 1)}: the newest samples are dense, older ones sparse, so that a
- * region of any age has a sample taken after it and not long after it. The age in time of a region is then a
- * lower bound: the time since the first kept sample after its allocation. Once the region is older than 4
- * samples, that sample was taken no later than two thirds of the region's age (in allocations) after it
- * (checked by brute force over 200,000 samples: the worst case is a third of the age), so with allocations at a
- * steady rate the bound is at least a third of the true age. Each slot packs the sample's time (in units of
+ * region of any age has a sample taken after it and not long after it. The age in time of a region is then told
+ * as bounds: at least the time since the first kept sample after its allocation, at most the time since the last
+ * kept sample before it (or since the ring was created). Once the region is older than 4 samples, the sample after
+ * it was taken no later than two thirds of the region's age (in allocations) after it (checked by brute force over
+ * 200,000 samples: the worst case is a third of the age), so with allocations at a steady rate the lower bound is
+ * at least a third of the true age. An idle spell between two samples widens the bounds: only allocations take
+ * samples. Each slot packs the sample's time (in units of
  * 2^{@value #TIME_SHIFT} ns, 65.5 µs, since the ring was created, rounded up: 42 bits, 9 years) and its number's
  * low {@value #K_BITS} bits into one long, so that a reader never sees half a sample.
  *
  * <h2>Allocation sites</h2>
  * With {@value RingByteBufAllocator#ALLOCATION_SITES_PROPERTY}{@code =true} every allocation from the ring records
- * its stack (trimmed of the allocator's and Netty's buffer frames, {@value #SITE_FRAMES} frames kept) and its
- * exact time, by handle, and every release forgets it: a debugging mode, like Netty's {@code PARANOID} leak
+ * its stack (as a {@code Throwable}: reported trimmed of the allocator's and Netty's buffer frames,
+ * {@value #SITE_FRAMES} frames kept) and its exact time, by handle, and every release forgets it: a debugging mode, like Netty's {@code PARANOID} leak
  * detection. Off, the allocation and release paths test a static final flag and nothing else.
  *
  * <h2>Threads</h2>
@@ -70,8 +72,6 @@ final class RingHistory {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final LongSupplier clock;
     private final long createdNanos;
@@ -142,28 +142,49 @@ final class RingHistory {
      * {@value #SAMPLE_EVERY} allocations). Any thread; {@code allocationCount} reads the ring's count (after the
      * slots are read, so that no slot is newer than the count).
      */
-    long ageNanosAtLeast(long allocation, LongSupplier allocationCount) {
+    long minAgeNanos(long allocation, LongSupplier allocationCount) {
+        long units = sampleAround(allocation, allocationCount, true);
+        return units < 0 ? -1 : Math.max(0, clock.getAsLong() - (createdNanos + (units << TIME_SHIFT)));
+    }
+
+    /**
+     * An upper bound of the time since the ring's {@code allocation}-th allocation: the time since the last kept
+     * sample taken before it, else since the ring was created. Any thread, as {@link #minAgeNanos}.
+     */
+    long maxAgeNanos(long allocation, LongSupplier allocationCount) {
+        long units = sampleAround(allocation, allocationCount, false);
+        // Stored times are rounded up: one unit less is at or before the sample.
+        long before = units <= 0 ? createdNanos : createdNanos + ((units - 1) << TIME_SHIFT);
+        return Math.max(0, clock.getAsLong() - before);
+    }
+
+    /**
+     * The time (in units since creation) of the first kept sample at or after {@code allocation} ({@code after}),
+     * or of the last one before it; -1 if there is none. A sample {@code k} was taken when the count had reached
+     * {@code k << SAMPLE_SHIFT} (exactly that until the stamps wrap after 2^31 allocations, then up to
+     * {@value #SAMPLE_EVERY} more): "before" asks for a whole sample period of margin.
+     */
+    private long sampleAround(long allocation, LongSupplier allocationCount, boolean after) {
         long[] slots = new long[LEVELS];
         for (int j = 0; j < LEVELS; j++) {
             slots[j] = laSample(j);
         }
         long kNow = allocationCount.getAsLong() >>> SAMPLE_SHIFT; // after the slots: no slot is newer than kNow
-        long bestK = Long.MAX_VALUE;
+        long bestK = after ? Long.MAX_VALUE : Long.MIN_VALUE;
         long bestUnits = -1;
         for (long v : slots) {
             if (v == 0) {
                 continue;
             }
             long k = kNow - ((kNow - (v & K_MASK)) & K_MASK);
-            if (k << SAMPLE_SHIFT >= allocation && k < bestK) {
+            boolean better = after ? k << SAMPLE_SHIFT >= allocation && k < bestK
+                    : (k + 1) << SAMPLE_SHIFT <= allocation && k > bestK;
+            if (better) {
                 bestK = k;
                 bestUnits = (v >>> K_BITS) - 1;
             }
         }
-        if (bestUnits < 0) {
-            return -1;
-        }
-        return Math.max(0, clock.getAsLong() - (createdNanos + (bestUnits << TIME_SHIFT)));
+        return bestUnits;
     }
 
     private void soSample(int level, long value) {
@@ -176,13 +197,25 @@ final class RingHistory {
 
     // ---- allocation sites ----------------------------------------------------------------------------
 
-    /** Where and when a live region was allocated (allocation-site mode). */
-    record Site(long nanoTime, StackTraceElement[] frames) {
+    /**
+     * Where and when a live region was allocated (allocation-site mode). The stack is a {@link Throwable}'s: the JVM
+     * records it natively, and it becomes frames only when a dump or an event asks ({@link #describe()}).
+     */
+    record Site(long nanoTime, Throwable stack) {
 
-        /** The frames, one {@code at ...} line each. */
+        /** The first {@value #SITE_FRAMES} frames below the allocator's, one {@code at ...} line each. */
         String describe() {
             StringBuilder sb = new StringBuilder();
-            for (StackTraceElement frame : frames) {
+            int kept = 0;
+            boolean inAllocator = true;
+            for (StackTraceElement frame : stack.getStackTrace()) {
+                if (inAllocator && isAllocatorFrame(frame.getClassName())) {
+                    continue;
+                }
+                inAllocator = false;
+                if (kept++ == SITE_FRAMES) {
+                    break;
+                }
                 if (sb.length() > 0) {
                     sb.append('\n');
                 }
@@ -194,9 +227,7 @@ final class RingHistory {
 
     /** Allocation-site mode: records the calling thread's stack and the time for the region of {@code handle}. */
     void recordSite(long handle) {
-        StackTraceElement[] frames = WALKER.walk(s -> s.dropWhile(f -> isAllocatorFrame(f.getClassName()))
-                .limit(SITE_FRAMES).map(StackWalker.StackFrame::toStackTraceElement).toArray(StackTraceElement[]::new));
-        sites.put(handle, new Site(clock.getAsLong(), frames));
+        sites.put(handle, new Site(clock.getAsLong(), new Throwable("allocation site")));
     }
 
     /** Allocation-site mode: the region of {@code handle} is being released. */

@@ -68,9 +68,16 @@ public record RingSnapshot(String owner, boolean ownerAlive, boolean direct, Str
                 continue; // released since the walk
             }
             RingHistory.Site site = history.site(handles[i]);
-            long ageNanos = site != null ? Math.max(0, history.now() - site.nanoTime())
-                    : history.ageNanosAtLeast(count - ages[i], ring::allocationCount);
-            regions.add(new LiveRegion(ages[i], ageNanos, site != null, bytes, site != null ? site.describe() : null));
+            LiveRegion region;
+            if (site != null) {
+                long age = Math.max(0, history.now() - site.nanoTime());
+                region = new LiveRegion(ages[i], age, age, bytes, site.describe());
+            } else {
+                long allocation = count - ages[i];
+                region = new LiveRegion(ages[i], history.minAgeNanos(allocation, ring::allocationCount),
+                        history.maxAgeNanos(allocation, ring::allocationCount), bytes, null);
+            }
+            regions.add(region);
         }
         return regions;
     }

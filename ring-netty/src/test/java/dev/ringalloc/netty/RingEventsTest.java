@@ -2,6 +2,7 @@ package dev.ringalloc.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -30,10 +31,12 @@ class RingEventsTest {
                 .fallback(fallback).build();
         Path file = dir.resolve("ring.jfr");
         int[] held = new int[1];
-        try (Recording recording = new Recording()) {
-            for (String event : EVENTS) {
-                recording.enable(event);
-            }
+        // The settings file the project ships (surefire runs in the module's folder).
+        Configuration shipped = Configuration.create(Path.of("ringalloc.jfc"));
+        for (String event : EVENTS) {
+            assertThat(shipped.getSettings()).containsEntry(event + "#enabled", "true");
+        }
+        try (Recording recording = new Recording(shipped)) {
             recording.start();
             onFastThread(() -> {
                 alloc.directBuffer(16 << 10).release(); // above maxRingAllocation: TOO_LARGE (the ring is created)
@@ -76,6 +79,9 @@ class RingEventsTest {
         assertThat(full.getLong("largestFreeRun")).isLessThan(1000);
         assertThat(full.getLong("oldestAgeAllocations")).isEqualTo(held[0] - 1); // the first buffer, allocated
         assertThat(full.getLong("oldestBytes")).isEqualTo(1000);
+        assertThat(full.getLong("oldestMinAge")).as("under 1024 allocations: no time sample yet, at least 0").isZero();
+        assertThat(full.getLong("oldestMaxAge")).as("since the ring's creation").isPositive();
+        assertThat(full.getString("oldestSite")).as("allocation sites are off").isNull();
         assertThat(full.getThread("owner").getJavaName()).isEqualTo("ring-test-fast");
 
         RecordedEvent freed = only(events, "dev.ringalloc.RingFreed");

@@ -9,9 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The time samples of {@link RingHistory}: ages in time are lower bounds, and not loose ones. */
 class RingHistoryTest {
 
-    /** Allocations at a steady 1 µs each, sampled as the allocator does: ages never overstated, at least a third. */
+    /**
+     * Allocations at a steady 1 µs each, sampled as the allocator does: the bounds hold the true age, and the lower
+     * one is at least a third of it.
+     */
     @Test
-    void ageInTimeIsALowerBoundAndAtLeastAThirdOfTheTrueAge() {
+    void agesInTimeAreBoundsAndTheLowerOneAtLeastAThirdOfTheTrueAge() {
         AtomicLong now = new AtomicLong(5_000_000_000L); // any origin: nanoTime may be anything, negative too
         long origin = now.get();
         RingHistory history = new RingHistory(Thread.currentThread(), now::get);
@@ -24,29 +27,37 @@ class RingHistoryTest {
             }
         }
         long checked = 0;
-        for (long age = 1; age < total; age += 1 + age / 50) {
+        for (long age = 0; age < total; age += 1 + age / 50) {
             long allocation = total - age;
             long trueAgeNanos = age * nanosPerAllocation;
-            long bound = history.ageNanosAtLeast(allocation, () -> total);
-            if (age < RingHistory.SAMPLE_EVERY && bound < 0) {
+            long min = history.minAgeNanos(allocation, () -> total);
+            long max = history.maxAgeNanos(allocation, () -> total);
+            assertThat(max).as("age %d allocations", age).isBetween(trueAgeNanos, total * nanosPerAllocation);
+            if (age < RingHistory.SAMPLE_EVERY && min < 0) {
                 continue; // no sample since: unknown, which is allowed for the youngest regions
             }
-            assertThat(bound).as("age %d allocations", age).isBetween(0L, trueAgeNanos);
+            assertThat(min).as("age %d allocations", age).isBetween(0L, trueAgeNanos);
             if (age >= 4L * RingHistory.SAMPLE_EVERY) {
-                assertThat(bound).as("age %d allocations", age).isGreaterThanOrEqualTo(trueAgeNanos / 3 - (1 << 16));
+                assertThat(min).as("age %d allocations", age).isGreaterThanOrEqualTo(trueAgeNanos / 3 - (1 << 16));
             }
             checked++;
         }
         assertThat(checked).isGreaterThan(300);
     }
 
+    /** Without a sample since, the lower bound is unknown; without one before, the ring's creation bounds the age. */
     @Test
-    void noSampleMeansUnknown() {
-        RingHistory history = new RingHistory(Thread.currentThread(), () -> 0L);
-        assertThat(history.ageNanosAtLeast(1, () -> 1000)).isEqualTo(-1);
-        history.sample(1024);
-        assertThat(history.ageNanosAtLeast(1, () -> 1024)).isZero();
-        assertThat(history.ageNanosAtLeast(1025, () -> 1030)).isEqualTo(-1);
+    void missingSamples() {
+        AtomicLong now = new AtomicLong();
+        RingHistory history = new RingHistory(Thread.currentThread(), now::get);
+        now.set(10_000_000);
+        assertThat(history.minAgeNanos(1, () -> 1000)).isEqualTo(-1);
+        assertThat(history.maxAgeNanos(1, () -> 1000)).as("since creation").isEqualTo(10_000_000);
+        history.sample(1024); // at 10 ms
+        now.set(30_000_000);
+        assertThat(history.minAgeNanos(1, () -> 1024)).isBetween(20_000_000L - (1 << 16), 20_000_000L);
+        assertThat(history.minAgeNanos(1025, () -> 1030)).isEqualTo(-1);
+        assertThat(history.maxAgeNanos(2048, () -> 2048)).isBetween(20_000_000L, 20_000_000L + (1 << 16));
     }
 
     @Test

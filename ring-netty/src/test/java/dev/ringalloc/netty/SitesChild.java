@@ -43,7 +43,7 @@ public final class SitesChild {
         }
         live.forEach(ByteBuf::release);
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-            System.out.println("RING-FULL exact=" + event.getBoolean("oldestAgeExact") + " site:\n"
+            System.out.println("RING-FULL exact=" + (event.getLong("oldestMinAge") == event.getLong("oldestMaxAge")) + " site:\n"
                     + event.getString("oldestSite"));
         }
         Files.delete(file);

@@ -54,7 +54,7 @@ import java.util.function.ToDoubleFunction;
  *       <td>age of the oldest live region of any ring, in allocations of its ring; 0 with none</td></tr>
  *   <tr><td>{@code ringalloc.region.oldest.age}</td><td>time gauge, seconds</td><td>{@code memory.type}</td>
  *       <td>age in time of the oldest live region of any ring (exact in allocation-site mode, else a lower
- *       bound, see {@link LiveRegion#ageNanos()}); 0 with none</td></tr>
+ *       bound, see {@link LiveRegion#minAgeNanos()}); 0 with none</td></tr>
  * </table>
  * The ring gauges come from one {@link RingByteBufAllocatorMetric#ringSnapshots(int) snapshot} of the rings, taken
  * when a gauge is read and reused for {@code maxSnapshotAge} (one second by default), so that one scrape walks each
@@ -174,7 +174,7 @@ public final class RingAllocatorMetrics implements MeterBinder {
                 highWater[t] = Math.max(highWater[t], s.stats().highWaterMark());
                 for (LiveRegion oldest : s.oldestRegions()) {
                     oldestAllocations[t] = Math.max(oldestAllocations[t], oldest.ageInAllocations());
-                    oldestNanos[t] = Math.max(oldestNanos[t], oldest.ageNanos());
+                    oldestNanos[t] = Math.max(oldestNanos[t], oldest.minAgeNanos());
                 }
             }
         }
