@@ -556,7 +556,10 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return stats;
     }
 
-    /** A snapshot of every ring not yet freed, with its {@code oldest} oldest live regions; retires rings of ended threads first. */
+    /**
+     * A snapshot of every ring not yet freed, with its {@code oldest} oldest live regions; retires the rings of ended
+     * threads first.
+     */
     List<RingSnapshot> ringSnapshots(int oldest) {
         List<RingSnapshot> snapshots = new ArrayList<>();
         for (RingRecord record : liveRecords()) {
