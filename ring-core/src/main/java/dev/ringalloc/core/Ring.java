@@ -1025,4 +1025,37 @@ public final class Ring extends RingOwnerPadding {
     public String toString() {
         return "Ring[capacity=" + capacity + ", memory=" + memory + ", state=" + lvState() + "]";
     }
+
+    // ---- read-only figures for observers (any thread) --------------------------------------------
+
+    /**
+     * Regions handed out since the ring was created: {@link RingStats#allocations()} without a walk. Any thread
+     * (one load-acquire); on the owner, exact.
+     */
+    public long allocationCount() {
+        return laAllocations();
+    }
+
+    /**
+     * Payload bytes of the region named by {@code handle} if it is still held under that handle, else -1. Any
+     * thread: unlike {@link #capacity(long)} it never throws, for observers whose handle came from
+     * {@link #forEachLiveRegion} and may have been released since.
+     */
+    public int liveRegionBytes(long handle) {
+        enterWalk();
+        try {
+            int index = indexOf(handle);
+            if (isFreed() || index < 0 || index >= tail) {
+                return -1;
+            }
+            long g = laGuard(index);
+            int next = nextOf(g);
+            if (!isLocked(g) || stampOf(g) != stampOfHandle(handle) || next <= index || next > tail) {
+                return -1;
+            }
+            return (next - index - 1) << 3;
+        } finally {
+            leaveWalk();
+        }
+    }
 }

@@ -316,7 +316,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (fallbackMemory != null) {
             fallbackMemory.release();
         } else {
-            threadRing.ring.release(handle);
+            threadRing.release(handle);
         }
     }
 
@@ -398,6 +398,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (region != Ring.NO_REGION) {
             target.memory.put(Ring.payloadOffset(region), oldMemory, oldOffset, bytes);
             useRegion(target, region, newCapacity);
+            target.allocated(region); // time sample, allocation site: see ThreadRing
         } else {
             useFallback(alloc.fallbackMemory(isDirect(), newCapacity, reason), newCapacity);
             memory.put(offset, oldMemory, oldOffset, bytes);
@@ -406,7 +407,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (oldFallback != null) {
             oldFallback.release();
         } else {
-            oldRing.ring.release(oldHandle);
+            oldRing.release(oldHandle);
         }
     }
 

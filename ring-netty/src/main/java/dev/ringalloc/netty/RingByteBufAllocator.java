@@ -94,8 +94,17 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@value #FALLBACK_PROPERTY}: {@code default} (Netty's {@code ByteBufAllocator.DEFAULT}),
  *       {@code pooled} or {@code unpooled};</li>
  *   <li>{@value #RINGS_FOR_ALL_THREADS_PROPERTY}: {@code true} gives every allocating platform thread rings,
- *       default false.</li>
+ *       default false;</li>
+ *   <li>{@value #ALLOCATION_SITES_PROPERTY}: {@code true} records where each ring buffer was allocated, for
+ *       {@link #dump()} and the ring-full event (a debugging mode, slow), default false.</li>
  * </ul>
+ *
+ * <h2>Observability</h2>
+ * {@link #metric()} gives the figures; {@link #dump()} a text of every ring and its oldest live regions, to read or
+ * to paste into an issue; JDK Flight Recorder events {@code dev.ringalloc.Fallback}, {@code RingCreated},
+ * {@code RingFreed} and {@code RingFull} (disabled by default, turned on by {@code ring-netty/ringalloc.jfc});
+ * Micrometer meters through {@code dev.ringalloc.netty.micrometer.RingAllocatorMetrics}. See
+ * {@code docs/observability.md}.
  *
  * <h2>Leak detection</h2>
  * Buffers pass through {@code toLeakAwareBuffer} like the buffers of Netty's own allocators, so
@@ -117,6 +126,13 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final String FALLBACK_PROPERTY = "dev.ringalloc.netty.fallback";
     /** System property: whether every platform thread (not only event loops) gets rings by default. */
     public static final String RINGS_FOR_ALL_THREADS_PROPERTY = "dev.ringalloc.netty.ringsForAllThreads";
+    /**
+     * System property, read once per JVM: {@code true} records the stack and time of every ring allocation, so that
+     * {@link #dump()} and the ring-full event name where the oldest live buffers come from. For debugging (it costs
+     * a stack walk per allocation), like Netty's {@code PARANOID} leak detection; default false, which costs the
+     * allocation path a static final test.
+     */
+    public static final String ALLOCATION_SITES_PROPERTY = "dev.ringalloc.netty.allocationSites";
 
     /** Default bytes per ring: {@value #RING_CAPACITY_PROPERTY}, else 4 MiB. */
     public static final int DEFAULT_RING_CAPACITY;
@@ -150,6 +166,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             logger.debug("-D{}: {}", HEAP_RINGS_PROPERTY, DEFAULT_HEAP_RINGS);
             logger.debug("-D{}: {}", RINGS_FOR_ALL_THREADS_PROPERTY, DEFAULT_RINGS_FOR_ALL_THREADS);
             logger.debug("-D{}: {}", FALLBACK_PROPERTY, DEFAULT_FALLBACK);
+            logger.debug("-D{}: {}", ALLOCATION_SITES_PROPERTY, RingHistory.SITES);
         }
     }
 
@@ -213,6 +230,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         for (FallbackReason reason : FallbackReason.values()) {
             fallbacks.put(reason, new LongAdder());
         }
+        RingEvents.register();
     }
 
     /** A builder starting from the defaults (system properties, else built-in). */
@@ -264,6 +282,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             } else {
                 buf = ring.pool.get();
                 buf.init(ring, region, initialCapacity, maxCapacity);
+                ring.allocated(region);
             }
         }
         return toLeakAwareBuffer(buf);
@@ -291,6 +310,10 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
      * holding exactly {@code capacity} bytes as one NIO buffer (growth moves it; see {@link RingByteBuf}).
      */
     ByteBuf fallbackMemory(boolean direct, int capacity, FallbackReason reason) {
+        RingEvents.fallback(reason, capacity, direct);
+        if (reason == FallbackReason.RING_FULL && RingEvents.ringFullEnabled()) {
+            RingEvents.ringFull(currentThreadRing(direct), capacity); // the calling thread's ring was full
+        }
         ByteBufAllocator from = fallBack(reason);
         ByteBuf buf = direct ? from.directBuffer(capacity, capacity) : from.heapBuffer(capacity, capacity);
         if (buf.isDirect() != direct || buf.nioBufferCount() != 1) {
@@ -381,10 +404,13 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
                     ringCapacity, direct ? "direct" : "heap", Thread.currentThread().getName(), e);
             return null;
         }
-        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), pool -> newBufferObject(pool, direct));
-        RingRecord record = new RingRecord(ring, threadRing.owner);
+        RingHistory history = new RingHistory(Thread.currentThread());
+        ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), history,
+                pool -> newBufferObject(pool, direct));
+        RingRecord record = new RingRecord(ring, history);
         record.cleanable = RING_CLEANER.register(threadRing, record);
         registry.add(record);
+        RingEvents.ringCreated(ring);
         return threadRing;
     }
 
@@ -409,15 +435,16 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
      * that a ring whose buffers leaked goes to the garbage collector with its memory.
      */
     private final class RingRecord implements Runnable {
-        private final WeakReference<Thread> owner;
+        /** The ring's history, which holds its owner weakly. */
+        private final RingHistory history;
         private final WeakReference<Ring> weakRing;
         /** The ring until it is retired, then null. Written by the retiring thread, volatile. */
         private volatile Ring unretired;
         /** Written once, right after creation, by the creating thread, before the record is published. */
         Cleaner.Cleanable cleanable;
 
-        RingRecord(Ring ring, Thread owner) {
-            this.owner = new WeakReference<>(owner);
+        RingRecord(Ring ring, RingHistory history) {
+            this.history = history;
             this.weakRing = new WeakReference<>(ring);
             this.unretired = ring;
         }
@@ -433,8 +460,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
 
         boolean ownerEnded() {
-            Thread t = owner.get();
-            return t == null || !t.isAlive();
+            return !history.ownerAlive();
         }
 
         @Override
@@ -446,6 +472,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
                 retiredFigures[0] += stats.allocations();
                 retiredFigures[1] += stats.growthsInPlace();
                 unretired = null;
+            }
+            if (ring.isFreed()) {
+                RingEvents.ringFreed(ring, history);
             }
         }
     }
@@ -463,6 +492,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             Ring ring = record.ring();
             if (ring == null || ring.isFreed()) {
                 registry.remove(record);
+                if (ring != null) {
+                    RingEvents.ringFreed(ring, record.history); // if no release or retirement reported it
+                }
             }
         }
     }
@@ -529,6 +561,35 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             }
         }
         return stats;
+    }
+
+    /**
+     * A snapshot of every ring not yet freed, with its {@code oldest} oldest live regions; retires the rings of ended
+     * threads first.
+     */
+    List<RingSnapshot> ringSnapshots(int oldest) {
+        List<RingSnapshot> snapshots = new ArrayList<>();
+        for (RingRecord record : liveRecords()) {
+            Ring ring = record.ring();
+            if (ring != null) {
+                RingSnapshot s = RingSnapshot.take(ring, record.history, oldest);
+                if (!ring.isFreed()) {
+                    snapshots.add(s);
+                }
+            }
+        }
+        return snapshots;
+    }
+
+    /**
+     * A readable text of this allocator now, to read or to paste into an issue: its settings and counters, then
+     * every ring not yet freed (owner thread, direct or heap, capacity, memory kind, bytes in use, live regions,
+     * largest free run) with its {@value RingDump#OLDEST} oldest live regions: age in allocations and in time,
+     * size, and, in allocation-site mode ({@value #ALLOCATION_SITES_PROPERTY}), where each was allocated. Any thread,
+     * while the rings run: it walks each ring read-only (see {@link Ring#stats()}).
+     */
+    public String dump() {
+        return RingDump.render(this, ringSnapshots(RingDump.OLDEST));
     }
 
     /** Rings not yet freed, direct ({@code direct}) or heap: their count and capacity, without walking them. */

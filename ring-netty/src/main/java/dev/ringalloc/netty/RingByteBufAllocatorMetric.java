@@ -50,6 +50,14 @@ public final class RingByteBufAllocatorMetric implements ByteBufAllocatorMetric 
         return allocator.ringStats();
     }
 
+    /**
+     * A snapshot of each ring not yet freed, with its {@code oldestPerRing} oldest live regions (oldest first): owner,
+     * memory, figures, and the ages that tell which buffers pin the ring. Walks every ring twice; any thread.
+     */
+    public List<RingSnapshot> ringSnapshots(int oldestPerRing) {
+        return allocator.ringSnapshots(oldestPerRing);
+    }
+
     /** Rings not yet freed, direct and heap. Cheap: no walk of the rings' regions. */
     public int rings() {
         return (int) (allocator.ringCountAndCapacity(true)[0] + allocator.ringCountAndCapacity(false)[0]);

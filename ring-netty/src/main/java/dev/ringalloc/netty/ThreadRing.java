@@ -8,7 +8,8 @@ import java.nio.ByteOrder;
 
 /**
  * One thread's ring of one kind of memory (direct or heap) as the allocator sees it: the ring, its owner thread,
- * the buffers' view of its memory and the pool of buffer objects. Immutable after construction and published to
+ * the buffers' view of its memory, the pool of buffer objects and the ring's {@link RingHistory}. Immutable after
+ * construction (the history has its own threading rules) and published to
  * other threads through the allocator's registry (a concurrent map) or through a {@link RingByteBuf} handed over by
  * the application, so every field is final.
  */
@@ -27,15 +28,47 @@ final class ThreadRing {
     final long address;
     /** The buffer objects this thread allocates from this ring, and takes back from any thread. */
     final RingByteBufPool pool;
+    /** Time samples and, in allocation-site mode, allocation sites: for the ages of live regions. */
+    final RingHistory history;
 
-    ThreadRing(Ring ring, Thread owner, RingByteBufPool.Factory newBuffer) {
+    ThreadRing(Ring ring, Thread owner, RingHistory history, RingByteBufPool.Factory newBuffer) {
         ring.bindOwner(owner); // releases on the owner then take the store path (Ring.release)
         this.ring = ring;
         this.owner = owner;
+        this.history = history;
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;
         this.pool = new RingByteBufPool(owner, newBuffer);
+    }
+
+    /**
+     * Owner only, after each allocation from this ring (a new buffer, or one moved here by growth): a time sample
+     * every {@value RingHistory#SAMPLE_EVERY} allocations, and the site in allocation-site mode. Off the sampled
+     * allocations and with sites off, one test of the handle, already in a register, and one of a static final.
+     */
+    void allocated(long handle) {
+        if (RingHistory.isSampled(handle)) {
+            history.sample(ring.allocationCount());
+        }
+        if (RingHistory.SITES) {
+            history.recordSite(handle);
+        }
+    }
+
+    /**
+     * Releases a region of this ring ({@link Ring#release} chooses the owner's store or another thread's CAS),
+     * forgetting its site in allocation-site mode. A release that frees a retired ring reports it (one more load
+     * of the ring's state, on the line the release has just read).
+     */
+    void release(long handle) {
+        if (RingHistory.SITES) {
+            history.forgetSite(handle);
+        }
+        ring.release(handle);
+        if (ring.isFreed()) {
+            RingEvents.ringFreed(ring, history);
+        }
     }
 
     /**
