@@ -447,11 +447,16 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         return memory.array();
     }
 
+    /**
+     * Where this buffer's byte 0 lies in {@link #array()}. Checks the reference count, as {@link #array()} does: a
+     * released buffer no longer has memory (fallback memory is let go of at the last release).
+     */
     @Override
     public final int arrayOffset() {
         if (isDirect()) {
             throw new UnsupportedOperationException("direct buffer");
         }
+        ensureAccessible();
         return memory.arrayOffset() + offset;
     }
 
