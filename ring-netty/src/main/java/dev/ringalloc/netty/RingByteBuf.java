@@ -53,11 +53,11 @@ import java.nio.channels.ScatteringByteChannel;
  * owner thread, one compare-and-set on any other, see {@link Ring#release(long)}) and recycles this object.
  *
  * <h2>Access</h2>
- * Two implementations share everything but the primitive accessors: one reads and writes through the memory
- * address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other
- * through {@link ByteBuffer} absolute access. Bulk transfers use {@link ByteBuffer} bulk operations, except that
- * the address implementation copies to and from byte arrays and other buffers with an address by a direct
- * memory copy.
+ * Two implementations share everything but the primitive accessors: one reads and writes direct memory through
+ * its address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other heap
+ * memory through its array (and direct memory without Unsafe through {@link ByteBuffer} absolute access). Bulk
+ * transfers copy array to array with {@link System#arraycopy}, address to address or array by a direct memory
+ * copy, and use {@link ByteBuffer} bulk operations for the rest.
  *
  * <h2>Threads</h2>
  * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
@@ -109,6 +109,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     ByteBuffer memory;
     /** Index of this buffer's byte 0 within {@link #memory}. */
     int offset;
+    /** The array behind heap {@link #memory} (a heap ring's, or the fallback buffer's); null for direct memory. */
+    byte[] array;
+    /** Index of this buffer's byte 0 within {@link #array}: the memory's array offset plus {@link #offset}. */
+    int arrayBase;
     /** Native address of this buffer's byte 0; 0 when the memory has no address. */
     long address;
     /** {@link #capacity()}. */
@@ -192,9 +196,13 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (memory != newMemory) {
             memory = newMemory;
             tmpNioBuf = null;
+            array = newMemory.hasArray() ? newMemory.array() : null;
         }
         offset = newOffset;
         address = baseAddress == 0L ? 0L : baseAddress + newOffset;
+        if (array != null) {
+            arrayBase = newMemory.arrayOffset() + newOffset;
+        }
     }
 
     /** True while this buffer's memory is a ring region (false once it moved to fallback memory). */
@@ -305,6 +313,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             // this object's pool. The home ring's view stays, so that the next allocation reuses tmpNioBuf;
             // it is only ever as reachable as the pool itself, which belongs to that ring.
             memory = null;
+            array = null;
             tmpNioBuf = null;
             threadRing = null;
             fallbackMemory = null;
@@ -444,7 +453,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (isDirect()) {
             throw new UnsupportedOperationException("direct buffer");
         }
-        return memory.array();
+        return array;
     }
 
     /**
@@ -457,7 +466,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             throw new UnsupportedOperationException("direct buffer");
         }
         ensureAccessible();
-        return memory.arrayOffset() + offset;
+        return arrayBase;
     }
 
     // ---- medium accessors, shared: one byte plus one short ------------------------------------------------
@@ -492,10 +501,21 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasMemoryAddress() && dst.hasMemoryAddress()) {
-            PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
-        } else if (dst.hasArray()) {
-            memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        final byte[] a = array;
+        if (dst.hasArray()) {
+            if (a != null) {
+                System.arraycopy(a, arrayBase + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            } else if (hasMemoryAddress()) {
+                PlatformDependent.copyMemory(address + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            } else {
+                memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            }
+        } else if (dst.hasMemoryAddress() && (a != null || hasMemoryAddress())) {
+            if (a != null) {
+                PlatformDependent.copyMemory(a, arrayBase + index, dst.memoryAddress() + dstIndex, length);
+            } else {
+                PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
+            }
         } else {
             dst.setBytes(dstIndex, memory.slice(offset + index, length));
         }
@@ -505,7 +525,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.length);
-        if (hasMemoryAddress()) {
+        final byte[] a = array;
+        if (a != null) {
+            System.arraycopy(a, arrayBase + index, dst, dstIndex, length);
+        } else if (hasMemoryAddress()) {
             PlatformDependent.copyMemory(address + index, dst, dstIndex, length);
         } else {
             memory.get(offset + index, dst, dstIndex, length);
@@ -529,8 +552,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasArray()) {
-            out.write(array(), arrayOffset() + index, length);
+        if (array != null) {
+            out.write(array, arrayBase + index, length);
             return this;
         }
         byte[] chunk = StreamChunk.get(Math.min(length, 8192));
@@ -591,10 +614,21 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasMemoryAddress() && src.hasMemoryAddress()) {
-            PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
-        } else if (src.hasArray()) {
-            memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+        final byte[] a = array;
+        if (src.hasArray()) {
+            if (a != null) {
+                System.arraycopy(src.array(), src.arrayOffset() + srcIndex, a, arrayBase + index, length);
+            } else if (hasMemoryAddress()) {
+                PlatformDependent.copyMemory(src.array(), src.arrayOffset() + srcIndex, address + index, length);
+            } else {
+                memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+            }
+        } else if (src.hasMemoryAddress() && (a != null || hasMemoryAddress())) {
+            if (a != null) {
+                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, a, arrayBase + index, length);
+            } else {
+                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
+            }
         } else {
             src.getBytes(srcIndex, memory.slice(offset + index, length));
         }
@@ -604,8 +638,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.length);
-        if (hasMemoryAddress()) {
-            // One Unsafe copy; ByteBuffer.put would repeat the bounds and session checks done above.
+        final byte[] a = array;
+        if (a != null) {
+            // One array copy; ByteBuffer.put would repeat the bounds and session checks done above.
+            System.arraycopy(src, srcIndex, a, arrayBase + index, length);
+        } else if (hasMemoryAddress()) {
+            // One Unsafe copy, for the same reason.
             PlatformDependent.copyMemory(src, srcIndex, address + index, length);
         } else {
             memory.put(offset + index, src, srcIndex, length);
@@ -631,8 +669,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);
-        if (hasArray()) {
-            return in.read(array(), arrayOffset() + index, length);
+        if (array != null) {
+            return in.read(array, arrayBase + index, length);
         }
         byte[] chunk = StreamChunk.get(length);
         int n = in.read(chunk, 0, length);

@@ -1760,7 +1760,8 @@ abstract class RingByteBufContractTest {
     @Test
     void readOnlyViewsHandOutReadOnlyNioBuffers() {
         buffer.writerIndex(CAPACITY);
-        for (ByteBuf view : List.of(buffer.asReadOnly(), buffer.asReadOnly().slice(), buffer.asReadOnly().duplicate())) {
+        ByteBuf readOnly = buffer.asReadOnly();
+        for (ByteBuf view : List.of(readOnly, readOnly.slice(), readOnly.duplicate())) {
             assertThat(view.isReadOnly()).isTrue();
             assertThat(view.nioBuffer().isReadOnly()).isTrue();
             assertThat(view.nioBuffer(0, view.capacity()).isReadOnly()).isTrue();
