@@ -71,6 +71,11 @@ import java.nio.channels.ScatteringByteChannel;
 public abstract class RingByteBuf extends AbstractByteBuf {
 
     private static final VarHandle REF_CNT;
+    /**
+     * Whether Netty copies memory by address (Unsafe): a buffer may report a memory address without it (Netty 4.2
+     * on JDK 24+), so a heap buffer copies to or from an address only when this is true.
+     */
+    private static final boolean ADDRESS_COPY = PlatformDependent.hasUnsafe();
 
     static {
         try {
@@ -510,7 +515,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             } else {
                 memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
             }
-        } else if (dst.hasMemoryAddress() && (a != null || hasMemoryAddress())) {
+        } else if (a != null ? ADDRESS_COPY && dst.hasMemoryAddress() : hasMemoryAddress() && dst.hasMemoryAddress()) {
             if (a != null) {
                 PlatformDependent.copyMemory(a, arrayBase + index, dst.memoryAddress() + dstIndex, length);
             } else {
@@ -623,7 +628,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             } else {
                 memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
             }
-        } else if (src.hasMemoryAddress() && (a != null || hasMemoryAddress())) {
+        } else if (a != null ? ADDRESS_COPY && src.hasMemoryAddress() : hasMemoryAddress() && src.hasMemoryAddress()) {
             if (a != null) {
                 PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, a, arrayBase + index, length);
             } else {
