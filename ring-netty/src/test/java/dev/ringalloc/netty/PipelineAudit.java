@@ -45,6 +45,19 @@ final class PipelineAudit {
     }
 
     /**
+     * Every buffer the probes saw came from the ring allocator, and every heap buffer from a ring region unless a
+     * full ring sent it to fallback memory (each such counts {@code RING_FULL}): for runs whose heap buffers all fit
+     * a ring (at most its maximum allocation).
+     */
+    static void assertHeapBuffersFromRings(Map<FallbackReason, Long> fallbacks, RingProbe... probes) {
+        for (RingProbe probe : probes) {
+            assertThat(probe.heapInFallback()).as("%s: heap buffers in fallback memory", probe)
+                    .isLessThanOrEqualTo(fallbacks.get(FallbackReason.RING_FULL));
+            assertThat(probe.foreign()).as("%s: buffers of another allocator", probe).isZero();
+        }
+    }
+
+    /**
      * After the run's event loops have ended: no ring region is held, no leak is reported; then restores the leak
      * detector's level.
      */
