@@ -6,6 +6,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * The allocators the Netty benchmarks compare, by the name their {@code @Param} uses. Every benchmark
  * makes its allocator here, and the ring through {@link RingWiring}: the one place that knows how to build
@@ -21,9 +24,18 @@ public enum NettyAllocator {
     /** {@link UnpooledByteBufAllocator}, a fresh direct buffer each time. */
     UNPOOLED_DIRECT("unpooledDirect", true),
     /** {@link UnpooledByteBufAllocator}, a fresh heap buffer each time. */
-    UNPOOLED_HEAP("unpooledHeap", false);
+    UNPOOLED_HEAP("unpooledHeap", false),
+    /** ring-netty's {@code RingByteBufAllocator} asked for heap buffers: one heap ring per thread, as {@link #RING}. */
+    RING_HEAP("ringHeap", false),
+    /** Netty's {@link PooledByteBufAllocator} asked for heap buffers, thread caches on. */
+    POOLED_HEAP("pooledHeap", false),
+    /** Netty 4.2's {@link AdaptiveByteBufAllocator} asked for heap buffers. */
+    ADAPTIVE_HEAP("adaptiveHeap", false);
 
-    /** The {@code @Param} values, in the order tables list them. */
+    /**
+     * The {@code @Param} values the comparison runs, in the order tables list them. The heap ones other than
+     * {@code unpooledHeap} are for benchmark 1 asked for heap buffers, by name.
+     */
     public static final String ALL = "ring,pooled,adaptive,unpooledDirect,unpooledHeap";
 
     private final String paramName;
@@ -51,23 +63,27 @@ public enum NettyAllocator {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown allocator '" + paramName + "'; expected one of " + ALL);
+        throw new IllegalArgumentException("unknown allocator '" + paramName + "'; expected one of "
+                + Arrays.stream(values()).map(NettyAllocator::paramName).collect(Collectors.joining(",")));
     }
 
     /**
      * A new allocator of this kind.
      *
-     * @param ringCapacity bytes of each thread's ring, for {@link #RING} (ignored by the others): the
-     *                     benchmark sizes it to its peak bytes in flight so the ring is measured, not its
-     *                     fallback
+     * @param ringCapacity bytes of each thread's ring, for {@link #RING} and {@link #RING_HEAP} (ignored by the
+     *                     others): the benchmark sizes it to its peak bytes in flight so the ring is measured,
+     *                     not its fallback
      */
     public ByteBufAllocator create(int ringCapacity) {
         switch (this) {
             case RING:
+            case RING_HEAP:
                 return RingWiring.create(ringCapacity);
             case POOLED:
+            case POOLED_HEAP:
                 return new PooledByteBufAllocator(true);
             case ADAPTIVE:
+            case ADAPTIVE_HEAP:
                 return new AdaptiveByteBufAllocator(true);
             case UNPOOLED_DIRECT:
                 return new UnpooledByteBufAllocator(true);

@@ -32,7 +32,11 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class ShortLivedBenchmark extends EventLoopBenchmark {
 
-    /** Which allocator: see {@link NettyAllocator}. */
+    /**
+     * Which allocator: see {@link NettyAllocator}. The heap ones ({@code ringHeap}, {@code pooledHeap},
+     * {@code adaptiveHeap}, with {@code unpooledHeap} as their baseline) ask for heap buffers:
+     * {@code -p allocator=ringHeap,pooledHeap,unpooledHeap}.
+     */
     @Param({"ring", "pooled", "adaptive", "unpooledDirect", "unpooledHeap"})
     public String allocator;
 

@@ -53,11 +53,11 @@ import java.nio.channels.ScatteringByteChannel;
  * owner thread, one compare-and-set on any other, see {@link Ring#release(long)}) and recycles this object.
  *
  * <h2>Access</h2>
- * Two implementations share everything but the primitive accessors: one reads and writes through the memory
- * address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other
- * through {@link ByteBuffer} absolute access. Bulk transfers use {@link ByteBuffer} bulk operations, except that
- * the address implementation copies to and from byte arrays and other buffers with an address by a direct
- * memory copy.
+ * Two implementations share everything but the primitive accessors: one reads and writes direct memory through
+ * its address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other heap
+ * memory through its array (and direct memory without Unsafe through {@link ByteBuffer} absolute access). Bulk
+ * transfers copy array to array with {@link System#arraycopy}, address to address or array by a direct memory
+ * copy, and use {@link ByteBuffer} bulk operations for the rest.
  *
  * <h2>Threads</h2>
  * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
@@ -71,6 +71,11 @@ import java.nio.channels.ScatteringByteChannel;
 public abstract class RingByteBuf extends AbstractByteBuf {
 
     private static final VarHandle REF_CNT;
+    /**
+     * Whether Netty copies memory by address (Unsafe): a buffer may report a memory address without it (Netty 4.2
+     * on JDK 24+), so a heap buffer copies to or from an address only when this is true.
+     */
+    private static final boolean ADDRESS_COPY = PlatformDependent.hasUnsafe();
 
     static {
         try {
@@ -109,6 +114,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     ByteBuffer memory;
     /** Index of this buffer's byte 0 within {@link #memory}. */
     int offset;
+    /** The array behind heap {@link #memory} (a heap ring's, or the fallback buffer's); null for direct memory. */
+    byte[] array;
+    /** Index of this buffer's byte 0 within {@link #array}: the memory's array offset plus {@link #offset}. */
+    int arrayBase;
     /** Native address of this buffer's byte 0; 0 when the memory has no address. */
     long address;
     /** {@link #capacity()}. */
@@ -192,9 +201,13 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (memory != newMemory) {
             memory = newMemory;
             tmpNioBuf = null;
+            array = newMemory.hasArray() ? newMemory.array() : null;
         }
         offset = newOffset;
         address = baseAddress == 0L ? 0L : baseAddress + newOffset;
+        if (array != null) {
+            arrayBase = newMemory.arrayOffset() + newOffset;
+        }
     }
 
     /** True while this buffer's memory is a ring region (false once it moved to fallback memory). */
@@ -305,6 +318,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             // this object's pool. The home ring's view stays, so that the next allocation reuses tmpNioBuf;
             // it is only ever as reachable as the pool itself, which belongs to that ring.
             memory = null;
+            array = null;
             tmpNioBuf = null;
             threadRing = null;
             fallbackMemory = null;
@@ -445,15 +459,20 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (isDirect()) {
             throw new UnsupportedOperationException("direct buffer");
         }
-        return memory.array();
+        return array;
     }
 
+    /**
+     * Where this buffer's byte 0 lies in {@link #array()}. Checks the reference count, as {@link #array()} does: a
+     * released buffer no longer has memory (fallback memory is let go of at the last release).
+     */
     @Override
     public final int arrayOffset() {
         if (isDirect()) {
             throw new UnsupportedOperationException("direct buffer");
         }
-        return memory.arrayOffset() + offset;
+        ensureAccessible();
+        return arrayBase;
     }
 
     // ---- medium accessors, shared: one byte plus one short ------------------------------------------------
@@ -488,10 +507,21 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasMemoryAddress() && dst.hasMemoryAddress()) {
-            PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
-        } else if (dst.hasArray()) {
-            memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        final byte[] a = array;
+        if (dst.hasArray()) {
+            if (a != null) {
+                System.arraycopy(a, arrayBase + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            } else if (hasMemoryAddress()) {
+                PlatformDependent.copyMemory(address + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            } else {
+                memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            }
+        } else if (a != null ? ADDRESS_COPY && dst.hasMemoryAddress() : hasMemoryAddress() && dst.hasMemoryAddress()) {
+            if (a != null) {
+                PlatformDependent.copyMemory(a, arrayBase + index, dst.memoryAddress() + dstIndex, length);
+            } else {
+                PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
+            }
         } else {
             dst.setBytes(dstIndex, memory.slice(offset + index, length));
         }
@@ -501,7 +531,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.length);
-        if (hasMemoryAddress()) {
+        final byte[] a = array;
+        if (a != null) {
+            System.arraycopy(a, arrayBase + index, dst, dstIndex, length);
+        } else if (hasMemoryAddress()) {
             PlatformDependent.copyMemory(address + index, dst, dstIndex, length);
         } else {
             memory.get(offset + index, dst, dstIndex, length);
@@ -525,8 +558,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasArray()) {
-            out.write(array(), arrayOffset() + index, length);
+        if (array != null) {
+            out.write(array, arrayBase + index, length);
             return this;
         }
         byte[] chunk = StreamChunk.get(Math.min(length, 8192));
@@ -587,10 +620,21 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (length == 0) {
             return this;
         }
-        if (hasMemoryAddress() && src.hasMemoryAddress()) {
-            PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
-        } else if (src.hasArray()) {
-            memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+        final byte[] a = array;
+        if (src.hasArray()) {
+            if (a != null) {
+                System.arraycopy(src.array(), src.arrayOffset() + srcIndex, a, arrayBase + index, length);
+            } else if (hasMemoryAddress()) {
+                PlatformDependent.copyMemory(src.array(), src.arrayOffset() + srcIndex, address + index, length);
+            } else {
+                memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
+            }
+        } else if (a != null ? ADDRESS_COPY && src.hasMemoryAddress() : hasMemoryAddress() && src.hasMemoryAddress()) {
+            if (a != null) {
+                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, a, arrayBase + index, length);
+            } else {
+                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
+            }
         } else {
             src.getBytes(srcIndex, memory.slice(offset + index, length));
         }
@@ -600,8 +644,12 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.length);
-        if (hasMemoryAddress()) {
-            // One Unsafe copy; ByteBuffer.put would repeat the bounds and session checks done above.
+        final byte[] a = array;
+        if (a != null) {
+            // One array copy; ByteBuffer.put would repeat the bounds and session checks done above.
+            System.arraycopy(src, srcIndex, a, arrayBase + index, length);
+        } else if (hasMemoryAddress()) {
+            // One Unsafe copy, for the same reason.
             PlatformDependent.copyMemory(src, srcIndex, address + index, length);
         } else {
             memory.put(offset + index, src, srcIndex, length);
@@ -627,8 +675,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @Override
     public final int setBytes(int index, InputStream in, int length) throws IOException {
         checkIndex(index, length);
-        if (hasArray()) {
-            return in.read(array(), arrayOffset() + index, length);
+        if (array != null) {
+            return in.read(array, arrayBase + index, length);
         }
         byte[] chunk = StreamChunk.get(length);
         int n = in.read(chunk, 0, length);

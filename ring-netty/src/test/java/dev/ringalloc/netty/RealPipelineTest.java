@@ -1,18 +1,10 @@
 package dev.ringalloc.netty;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -25,16 +17,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real Netty pipeline over loopback with the ring allocator on both ends: a client sends 100,000 messages of
- * random sizes from 1 B to 64 KiB (many above the ring's maximum allocation); the server hands each read to an
- * executor thread, which copies it in pieces into new buffers grown from the default initial capacity and
- * echoes them (so buffers are released on threads other than the one that allocated them); the client
- * verifies every byte. ResourceLeakDetector runs at PARANOID and must report nothing; every ring must end empty, and be
- * freed once its event loop has ended.
+ * random sizes from 1 B to 64 KiB (many above the ring's maximum allocation), a third of them in heap buffers; the
+ * server hands each read to an executor thread, which copies it in pieces into new buffers, direct or heap, grown
+ * from the default initial capacity, and echoes them (so buffers are released on threads other than the one that
+ * allocated them, and heap buffers are copied to direct ones by the channel); the client verifies every byte.
+ * ResourceLeakDetector runs at PARANOID and must report nothing; every ring must end empty, and be freed once its
+ * event loop has ended.
  */
 class RealPipelineTest {
 
@@ -61,50 +55,32 @@ class RealPipelineTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang fails the build instead of stalling it
-    @SuppressWarnings("deprecation") // NioEventLoopGroup: the one NIO group class of both Netty 4.1 and 4.2
     void echoOverLoopback() throws Exception {
         ResourceLeakDetector.Level savedLevel = LeakCapture.paranoid();
         RingByteBufAllocator alloc = RingByteBufAllocator.builder()
                 .ringCapacity(1 << 20)
                 .maxRingAllocation(RING_MAX_ALLOCATION)
                 .build(); // fallback: Netty's default allocator
-        EventLoopGroup boss = new NioEventLoopGroup(1);
-        EventLoopGroup workers = new NioEventLoopGroup(1);
-        EventLoopGroup clientLoop = new NioEventLoopGroup(1);
         EventExecutorGroup executor = new DefaultEventExecutorGroup(1);
-        try {
-            Echo echo = new Echo();
-            Channel server = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.ALLOCATOR, alloc)
-                    .childOption(ChannelOption.ALLOCATOR, alloc)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(executor, echo);
-                        }
-                    })
-                    .bind("127.0.0.1", 0).sync().channel();
-
-            int[] sizes = messageSizes(new Random(20261121));
-            Client client = new Client(sizes);
-            Channel channel = new Bootstrap()
-                    .group(clientLoop)
-                    .channel(NioSocketChannel.class)
-                    .option(ChannelOption.ALLOCATOR, alloc)
-                    .handler(client)
-                    .connect(server.localAddress()).sync().channel();
-
+        Echo echo = new Echo(RING_MAX_ALLOCATION);
+        Client client = new Client(messageSizes(new Random(20261121), MESSAGES));
+        try (Loopback loopback = new Loopback(alloc,
+                new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(executor, echo);
+                    }
+                },
+                client)) {
             assertThat(client.done.await(4, TimeUnit.MINUTES)).as("all echoes received").isTrue();
             assertThat(client.failure.get()).isNull();
             assertThat(echo.failure.get()).isNull();
             assertThat(client.received).isEqualTo(client.total);
             assertThat(client.sent).isEqualTo(MESSAGES);
 
-            channel.close().sync();
+            loopback.client.close().sync();
             assertThat(echo.closed.await(1, TimeUnit.MINUTES)).isTrue();
-            server.close().sync();
+            loopback.server.close().sync();
 
             // Both event loops are idle now: every ring buffer has been released.
             RingByteBufAllocatorMetric metric = alloc.metric();
@@ -112,7 +88,16 @@ class RealPipelineTest {
                     + ", in-place growths " + metric.growthsInPlace() + ", moves " + metric.moves() + ", fallbacks "
                     + Arrays.toString(Arrays.stream(FallbackReason.values()).map(r -> r + "=" + metric.fallbacks(r))
                     .toArray()) + ", leak level " + ResourceLeakDetector.getLevel());
-            assertThat(metric.rings()).as("server event loop, server executor, client event loop").isEqualTo(3);
+            assertThat(metric.rings() - metric.heapRings()).as("direct rings: server event loop, server executor,"
+                    + " client event loop").isEqualTo(3);
+            assertThat(metric.heapRings()).as("heap rings: server executor, client event loop").isEqualTo(2);
+            assertThat(echo.heapPieces.sum()).as("heap pieces echoed").isPositive();
+            // A heap piece that fits a ring is in one, unless a full ring pushed it out (each such counts RING_FULL).
+            assertThat(echo.heapPiecesInRing.sum()).as("heap pieces of at most the ring's maximum, in a ring")
+                    .isPositive()
+                    .isGreaterThanOrEqualTo(
+                            echo.heapPiecesUpToRingMax.sum() - metric.fallbacks(FallbackReason.RING_FULL));
+            assertThat(metric.fallbacks(FallbackReason.HEAP)).as("heap requests sent to the fallback").isZero();
             assertThat(metric.bytesInUse()).isZero();
             assertThat(metric.liveRegions()).isZero();
             assertThat(metric.allocations()).isGreaterThan(MESSAGES / 2); // most client messages fit a ring
@@ -120,9 +105,6 @@ class RealPipelineTest {
             assertThat(metric.growthsInPlace()).isPositive();
             assertThat(metric.moves()).isPositive();
         } finally {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
         try {
@@ -135,10 +117,10 @@ class RealPipelineTest {
         }
     }
 
-    /** Log-uniform sizes from 1 B to 64 KiB, with both extremes present. */
-    static int[] messageSizes(Random random) {
-        int[] sizes = new int[MESSAGES];
-        for (int i = 0; i < MESSAGES; i++) {
+    /** {@code count} log-uniform sizes from 1 B to 64 KiB, with both extremes present. */
+    static int[] messageSizes(Random random, int count) {
+        int[] sizes = new int[count];
+        for (int i = 0; i < count; i++) {
             sizes[i] = Math.min(MAX_MESSAGE, (int) Math.pow(2, random.nextDouble() * 16.01));
         }
         sizes[0] = 1;
@@ -148,31 +130,56 @@ class RealPipelineTest {
     }
 
     /**
-     * Server side, on an executor thread apart from the event loop: copies every read, in pieces of random
-     * sizes, into new buffers from the default initial capacity, and echoes them.
+     * Server side (in this test on an executor thread apart from the event loop): copies every read, in pieces of
+     * random sizes, into new buffers, direct or heap at random, from the default initial capacity, and echoes them.
      */
     @io.netty.channel.ChannelHandler.Sharable
     static final class Echo extends ChannelInboundHandlerAdapter {
         final CountDownLatch closed = new CountDownLatch(1);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final LongAdder heapPieces = new LongAdder();
+        /** Heap pieces whose final capacity is at most the ring's maximum allocation... */
+        final LongAdder heapPiecesUpToRingMax = new LongAdder();
+        /** ...and of those, the ones whose memory is a ring region. */
+        final LongAdder heapPiecesInRing = new LongAdder();
+        private final int ringMax;
+
+        Echo(int ringMax) {
+            this.ringMax = ringMax;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf in = (ByteBuf) msg; // allocated on the event loop, released here on the executor
+            ByteBuf in = (ByteBuf) msg; // allocated on the event loop, released here (on the executor in this test)
             try {
                 while (in.isReadable()) {
                     int n = Math.min(in.readableBytes(), 1 + ThreadLocalRandom.current().nextInt(24 << 10));
-                    ByteBuf out = ctx.alloc().buffer(); // 256 bytes, grown while the piece is copied
+                    boolean heap = ThreadLocalRandom.current().nextBoolean();
+                    // 256 bytes, grown while the piece is copied
+                    ByteBuf out = heap ? ctx.alloc().heapBuffer() : ctx.alloc().buffer();
                     try {
                         out.writeBytes(in, n);
                     } catch (RuntimeException e) {
                         out.release();
                         throw e;
                     }
-                    ctx.write(out); // released by the event loop once written
+                    if (heap) {
+                        countHeapPiece(out);
+                    }
+                    ctx.write(out); // released by the event loop once written (after its copy to direct memory)
                 }
             } finally {
                 in.release();
+            }
+        }
+
+        private void countHeapPiece(ByteBuf out) {
+            heapPieces.increment();
+            if (out.capacity() <= ringMax) {
+                heapPiecesUpToRingMax.increment();
+                if (TestSupport.inRing(out)) {
+                    heapPiecesInRing.increment();
+                }
             }
         }
 
@@ -236,7 +243,7 @@ class RealPipelineTest {
         private void sendMore(ChannelHandlerContext ctx) {
             while (sent < sizes.length && ctx.channel().isWritable()) {
                 int size = sizes[sent++];
-                ByteBuf msg = ctx.alloc().buffer(size);
+                ByteBuf msg = sent % 3 == 0 ? ctx.alloc().heapBuffer(size) : ctx.alloc().buffer(size);
                 msg.writeBytes(PATTERN, (int) (sentBytes % PERIOD), size);
                 sentBytes += size;
                 ctx.write(msg);

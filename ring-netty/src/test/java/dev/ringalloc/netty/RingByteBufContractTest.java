@@ -9,6 +9,7 @@ import io.netty.util.ByteProcessor;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.internal.PlatformDependent;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,28 +24,40 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@link io.netty.buffer.ByteBuf} contract, run against {@link RingByteBuf}. Concrete subclasses choose the
- * access path (memory address or ByteBuffer). Every test releases what it allocates; {@link #noLeftovers()}
- * checks that the ring and the fallback are empty after each test.
+ * access path: direct buffers through the memory address or through a ByteBuffer, or heap buffers (a heap ring's
+ * array, through a ByteBuffer). Every test releases what it allocates; {@link #noLeftovers()} checks that the
+ * rings and the fallback are empty after each test.
  */
 abstract class RingByteBufContractTest {
 
@@ -57,8 +70,13 @@ abstract class RingByteBufContractTest {
     ByteBuf buffer;
     Random random;
 
-    /** Whether the allocator uses memory-address access. */
+    /** Whether the buffers under test access their memory through its address. */
     abstract boolean addressAccess();
+
+    /** Whether the buffers under test are heap buffers (from the heap ring) rather than direct ones. */
+    boolean heap() {
+        return false;
+    }
 
     @BeforeAll
     static void rawBuffers() {
@@ -75,14 +93,19 @@ abstract class RingByteBufContractTest {
     @BeforeEach
     void setUp() {
         fallback = new UnpooledByteBufAllocator(true, true);
-        alloc = RingByteBufAllocator.builder()
+        RingByteBufAllocator.Builder builder = RingByteBufAllocator.builder()
                 .ringCapacity(1 << 20)
                 .maxRingAllocation(64 << 10)
                 .ringsForAllThreads(true) // the JUnit thread is a plain thread
-                .memoryAddressAccess(addressAccess())
-                .fallback(fallback)
-                .build();
-        assertThat(alloc.memoryAddressAccess()).isEqualTo(addressAccess());
+                .fallback(fallback);
+        if (!heap()) {
+            // Heap buffers never use an address: their suite runs with the builder's default, as users get it.
+            builder.memoryAddressAccess(addressAccess());
+        }
+        alloc = builder.build();
+        if (!heap()) {
+            assertThat(alloc.memoryAddressAccess()).isEqualTo(addressAccess());
+        }
         buffer = newBuffer(CAPACITY);
         random = new Random(42);
     }
@@ -94,7 +117,8 @@ abstract class RingByteBufContractTest {
         }
         assertThat(alloc.metric().bytesInUse()).as("ring bytes in use").isZero();
         assertThat(alloc.metric().liveRegions()).isZero();
-        assertThat(fallback.metric().usedDirectMemory()).as("fallback bytes in use").isZero();
+        assertThat(fallback.metric().usedDirectMemory()).as("fallback direct bytes in use").isZero();
+        assertThat(fallback.metric().usedHeapMemory()).as("fallback heap bytes in use").isZero();
     }
 
     ByteBuf newBuffer(int capacity) {
@@ -102,10 +126,26 @@ abstract class RingByteBufContractTest {
     }
 
     ByteBuf newBuffer(int capacity, int maxCapacity) {
-        ByteBuf buf = alloc.directBuffer(capacity, maxCapacity);
+        return checkedKind(heap() ? alloc.heapBuffer(capacity, maxCapacity)
+                : alloc.directBuffer(capacity, maxCapacity));
+    }
+
+    /** A buffer of the allocator's default initial capacity, of the kind under test. */
+    ByteBuf newDefaultBuffer() {
+        return checkedKind(heap() ? alloc.heapBuffer() : alloc.buffer());
+    }
+
+    private ByteBuf checkedKind(ByteBuf buf) {
         assertThat(buf).isInstanceOf(RingByteBuf.class);
         assertThat(buf.hasMemoryAddress()).isEqualTo(addressAccess());
+        assertThat(buf.isDirect()).isEqualTo(!heap());
+        assertThat(buf.hasArray()).isEqualTo(heap());
         return buf;
+    }
+
+    /** Bytes the fallback holds for buffers of the kind under test. */
+    long fallbackBytesInUse() {
+        return heap() ? fallback.metric().usedHeapMemory() : fallback.metric().usedDirectMemory();
     }
 
     byte[] randomBytes(int n) {
@@ -130,8 +170,8 @@ abstract class RingByteBufContractTest {
         assertThat(buffer.readerIndex()).isZero();
         assertThat(buffer.writerIndex()).isZero();
         assertThat(buffer.refCnt()).isOne();
-        assertThat(buffer.isDirect()).isTrue();
-        assertThat(buffer.hasArray()).isFalse();
+        assertThat(buffer.isDirect()).isEqualTo(!heap());
+        assertThat(buffer.hasArray()).isEqualTo(heap());
         assertThat(buffer.isReadOnly()).isFalse();
         assertThat(buffer.isContiguous()).isTrue();
         assertThat(buffer.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
@@ -140,8 +180,6 @@ abstract class RingByteBufContractTest {
         assertThat(buffer.nioBufferCount()).isOne();
         assertThat(((RingByteBuf) buffer).isInRing()).isTrue();
         assertThat(buffer.maxFastWritableBytes()).isGreaterThanOrEqualTo(CAPACITY);
-        assertThatThrownBy(buffer::array).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(buffer::arrayOffset).isInstanceOf(UnsupportedOperationException.class);
         assertThat(buffer.toString()).contains("cap: " + CAPACITY);
     }
 
@@ -731,7 +769,7 @@ abstract class RingByteBufContractTest {
         assertThat(nio.remaining()).isEqualTo(200);
         assertThat(nio.capacity()).isEqualTo(200); // exposes only the region asked for
         assertThat(nio.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
-        assertThat(nio.isDirect()).isTrue();
+        assertThat(nio.isDirect()).isEqualTo(!heap());
         assertThat(nio.get(0)).isEqualTo(data[100]);
         nio.put(5, (byte) 77);
         assertThat(buffer.getByte(105)).isEqualTo((byte) 77);
@@ -917,7 +955,7 @@ abstract class RingByteBufContractTest {
         // The default initial capacity, then writes until it has grown: no copy while the ring behind is free.
         buffer.release();
         long movesBefore = alloc.metric().moves();
-        ByteBuf b = alloc.buffer();
+        ByteBuf b = newDefaultBuffer();
         assertThat(b.capacity()).isEqualTo(256);
         byte[] data = randomBytes(20000);
         for (int i = 0; i < data.length; i += 100) {
@@ -965,7 +1003,7 @@ abstract class RingByteBufContractTest {
         assertThat(alloc.metric().fallbacks(FallbackReason.TOO_LARGE)).isEqualTo(before + 1);
         RingByteBuf ring = (RingByteBuf) b;
         assertThat(ring.isInRing()).isFalse();
-        assertThat(fallback.metric().usedDirectMemory()).isGreaterThanOrEqualTo(100_000);
+        assertThat(fallbackBytesInUse()).isGreaterThanOrEqualTo(100_000);
         byte[] got = new byte[1000];
         b.getBytes(0, got);
         assertThat(got).isEqualTo(data);
@@ -980,7 +1018,7 @@ abstract class RingByteBufContractTest {
         b.capacity(200_000); // moves again, fallback to fallback
         assertThat(b.getByte(499)).isEqualTo(data[499]);
         b.release();
-        assertThat(fallback.metric().usedDirectMemory()).isZero();
+        assertThat(fallbackBytesInUse()).isZero();
     }
 
     @Test
@@ -1108,7 +1146,7 @@ abstract class RingByteBufContractTest {
         byte[] data = randomBytes(CAPACITY);
         buffer.writeBytes(data);
         List<Thread> readers = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < 4; t++) {
             Thread reader = new Thread(() -> {
                 try {
@@ -1410,6 +1448,913 @@ abstract class RingByteBufContractTest {
         } catch (Exception e) {
             return e.getClass().getName();
         }
+    }
+
+    // ---- behaviours from a walk through Netty's own buffer test suite ---------------------------------------
+
+    @Test
+    void zeroLengthTransfersStillCheckTheIndex() {
+        // Nothing to copy is no licence for an index outside the buffer.
+        byte[] none = new byte[0];
+        List<Access> outside = List.of(
+                (b, i) -> b.getBytes(i, none), (b, i) -> b.getBytes(i, none, 0, 0), (b, i) -> b.setBytes(i, none),
+                (b, i) -> b.getBytes(i, ByteBuffer.allocate(0)), (b, i) -> b.getBytes(i, ByteBuffer.allocateDirect(0)),
+                (b, i) -> b.setBytes(i, ByteBuffer.allocate(0)), (b, i) -> b.getBytes(i, Unpooled.buffer(0), 0, 0),
+                (b, i) -> b.copy(i, 0).release(), (b, i) -> b.nioBuffer(i, 0), (b, i) -> b.slice(i, 0),
+                (b, i) -> b.getCharSequence(i, 0, StandardCharsets.UTF_8));
+        for (Access access : outside) {
+            assertThatThrownBy(() -> access.at(buffer, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> access.at(buffer, CAPACITY + 1)).isInstanceOf(IndexOutOfBoundsException.class);
+            access.at(buffer, CAPACITY); // at the very end, nothing to transfer is fine
+        }
+        assertThatThrownBy(() -> buffer.copy(CAPACITY, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        buffer.writerIndex(CAPACITY);
+        buffer.writeBytes(ByteBuffer.allocate(0)).writeBytes(none).writeZero(0);
+        assertThat(buffer.capacity()).isEqualTo(CAPACITY);
+        assertThat(buffer.writerIndex()).isEqualTo(CAPACITY);
+    }
+
+    @Test
+    void resettingAnIndexAcrossTheOtherThrowsAndKeepsBoth() {
+        ByteBuf b = newBuffer(10);
+        b.writeCharSequence("hello", StandardCharsets.US_ASCII);
+        b.markWriterIndex(); // 5
+        b.skipBytes(5);
+        b.writeCharSequence("world", StandardCharsets.US_ASCII);
+        b.skipBytes(5);
+        assertThatThrownBy(b::resetWriterIndex).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(b.readerIndex()).isEqualTo(10);
+        assertThat(b.writerIndex()).isEqualTo(10);
+        b.setIndex(8, 8).markReaderIndex().setIndex(0, 4);
+        assertThatThrownBy(b::resetReaderIndex).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(b.readerIndex()).isZero();
+        assertThat(b.writerIndex()).isEqualTo(4);
+        b.release();
+    }
+
+    @Test
+    void failedSkipsAndReadSlicesChangeNothing() {
+        buffer.setIndex(CAPACITY / 4, CAPACITY / 2);
+        buffer.skipBytes(CAPACITY / 4);
+        assertThat(buffer.readerIndex()).isEqualTo(CAPACITY / 2);
+        assertThatThrownBy(() -> buffer.skipBytes(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(buffer.readerIndex()).isEqualTo(CAPACITY / 2);
+
+        buffer.clear().writeZero(50);
+        assertThatThrownBy(() -> buffer.readSlice(51)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> buffer.readRetainedSlice(51)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(buffer.readerIndex()).isZero();
+        assertThat(buffer.refCnt()).isOne();
+    }
+
+    @Test
+    void slicesAreBoundedByTheirOwnRangeAndCannotBeResized() {
+        ByteBuf slice = buffer.slice(1, 2);
+        ByteBuf retained = buffer.retainedSlice(1, 2);
+        for (ByteBuf s : List.of(slice, retained)) {
+            assertThat(s.capacity()).isEqualTo(2);
+            assertThat(s.maxCapacity()).isEqualTo(2);
+            assertThatThrownBy(() -> s.slice(3, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> s.slice(0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> s.retainedSlice(3, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> s.retainedSlice(0, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> s.capacity(10)).isInstanceOf(UnsupportedOperationException.class);
+        }
+        assertThat(buffer.refCnt()).isEqualTo(2); // the failed retained slices took no reference
+        retained.release();
+        assertThat(buffer.capacity()).isEqualTo(CAPACITY);
+    }
+
+    @Test
+    void ensureWritableLimits() {
+        buffer.writerIndex(1);
+        assertThatThrownBy(() -> buffer.ensureWritable(Integer.MAX_VALUE))
+                .isInstanceOf(IndexOutOfBoundsException.class); // writerIndex + the request overflows
+        assertThat(buffer.capacity()).isEqualTo(CAPACITY);
+        for (boolean force : new boolean[] {false, true}) {
+            ByteBuf full = newBuffer(8);
+            full.writerIndex(8);
+            assertThat(full.asReadOnly().ensureWritable(8, force)).isEqualTo(1); // a read-only view never grows
+            assertThat(full.capacity()).isEqualTo(8);
+            assertThat(full.ensureWritable(8, force)).isEqualTo(2); // grown: enough room now
+            assertThat(full.writableBytes()).isGreaterThanOrEqualTo(8);
+            full.release();
+        }
+    }
+
+    @Test
+    void writeZeroRejectsANegativeLengthAndZeroesEveryByteItCovers() {
+        assertThatThrownBy(() -> buffer.writeZero(-1)).isInstanceOf(IllegalArgumentException.class);
+        buffer.writeBytes(filled(CAPACITY, (byte) 0xff)).clear();
+        while (buffer.isWritable()) {
+            buffer.writeZero(Math.min(buffer.writableBytes(), random.nextInt(32)));
+        }
+        assertThat(content(buffer)).containsOnly(0);
+        buffer.clear().writeBytes(filled(CAPACITY, (byte) 0xff));
+        for (int i = 0; i < CAPACITY; ) {
+            int n = Math.min(CAPACITY - i, random.nextInt(32));
+            buffer.setZero(i, n);
+            i += n;
+        }
+        assertThat(content(buffer)).containsOnly(0);
+    }
+
+    static byte[] filled(int n, byte value) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, value);
+        return b;
+    }
+
+    /** Writes {@code value} at {@code index}. */
+    interface Put {
+        void at(ByteBuf b, int index, long value);
+    }
+
+    /** Reads the value at {@code index}, widened to a long. */
+    interface Get {
+        long at(ByteBuf b, int index);
+    }
+
+    static Stream<Arguments> tiles() {
+        // Float and double values keep their top exponent bit clear: never NaN, whose bits may not round-trip.
+        return Stream.of(
+                tile("byte", 1, (b, i, v) -> b.setByte(i, (int) v), ByteBuf::getByte, v -> (byte) v),
+                tile("unsignedByte", 1, (b, i, v) -> b.setByte(i, (int) v), ByteBuf::getUnsignedByte, v -> v & 0xff),
+                tile("short", 2, (b, i, v) -> b.setShort(i, (int) v), ByteBuf::getShort, v -> (short) v),
+                tile("shortLE", 2, (b, i, v) -> b.setShortLE(i, (int) v), ByteBuf::getShortLE, v -> (short) v),
+                tile("unsignedShort", 2, (b, i, v) -> b.setShort(i, (int) v), ByteBuf::getUnsignedShort,
+                        v -> v & 0xffff),
+                tile("unsignedShortLE", 2, (b, i, v) -> b.setShortLE(i, (int) v), ByteBuf::getUnsignedShortLE,
+                        v -> v & 0xffff),
+                tile("char", 2, (b, i, v) -> b.setChar(i, (char) v), ByteBuf::getChar, v -> (char) v),
+                tile("medium", 3, (b, i, v) -> b.setMedium(i, (int) v), ByteBuf::getMedium, v -> v << 40 >> 40),
+                tile("mediumLE", 3, (b, i, v) -> b.setMediumLE(i, (int) v), ByteBuf::getMediumLE, v -> v << 40 >> 40),
+                tile("unsignedMedium", 3, (b, i, v) -> b.setMedium(i, (int) v), ByteBuf::getUnsignedMedium,
+                        v -> v & 0xffffff),
+                tile("unsignedMediumLE", 3, (b, i, v) -> b.setMediumLE(i, (int) v), ByteBuf::getUnsignedMediumLE,
+                        v -> v & 0xffffff),
+                tile("int", 4, (b, i, v) -> b.setInt(i, (int) v), ByteBuf::getInt, v -> (int) v),
+                tile("intLE", 4, (b, i, v) -> b.setIntLE(i, (int) v), ByteBuf::getIntLE, v -> (int) v),
+                tile("unsignedInt", 4, (b, i, v) -> b.setInt(i, (int) v), ByteBuf::getUnsignedInt,
+                        v -> v & 0xffffffffL),
+                tile("unsignedIntLE", 4, (b, i, v) -> b.setIntLE(i, (int) v), ByteBuf::getUnsignedIntLE,
+                        v -> v & 0xffffffffL),
+                tile("float", 4, (b, i, v) -> b.setFloat(i, Float.intBitsToFloat((int) v & 0x3fffffff)),
+                        (b, i) -> Float.floatToRawIntBits(b.getFloat(i)), v -> (int) v & 0x3fffffff),
+                tile("floatLE", 4, (b, i, v) -> b.setFloatLE(i, Float.intBitsToFloat((int) v & 0x3fffffff)),
+                        (b, i) -> Float.floatToRawIntBits(b.getFloatLE(i)), v -> (int) v & 0x3fffffff),
+                tile("long", 8, ByteBuf::setLong, ByteBuf::getLong, v -> v),
+                tile("longLE", 8, ByteBuf::setLongLE, ByteBuf::getLongLE, v -> v),
+                tile("double", 8, (b, i, v) -> b.setDouble(i, Double.longBitsToDouble(v & 0x3fffffffffffffffL)),
+                        (b, i) -> Double.doubleToRawLongBits(b.getDouble(i)), v -> v & 0x3fffffffffffffffL),
+                tile("doubleLE", 8, (b, i, v) -> b.setDoubleLE(i, Double.longBitsToDouble(v & 0x3fffffffffffffffL)),
+                        (b, i) -> Double.doubleToRawLongBits(b.getDoubleLE(i)), v -> v & 0x3fffffffffffffffL));
+    }
+
+    private static Arguments tile(String name, int width, Put put, Get get, LongUnaryOperator read) {
+        return Arguments.of(name, width, put, get, read);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void valuesTiledEdgeToEdgeReadBackUnchanged(String name, int width, Put put, Get get,
+                                                LongUnaryOperator read) {
+        // Every slot of the buffer, up to its last byte, gets a value: a write that spilt into its neighbours, or
+        // a slot that missed the end of the buffer, would show on reading back.
+        Random values = new Random(width);
+        for (int i = 0; i + width <= CAPACITY; i += width) {
+            put.at(buffer, i, values.nextLong());
+        }
+        values = new Random(width);
+        for (int i = 0; i + width <= CAPACITY; i += width) {
+            assertThat(get.at(buffer, i)).as("%s at %d", name, i).isEqualTo(read.applyAsLong(values.nextLong()));
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    @Test
+    void littleEndianWritesIntoAnEmptyBufferGrowIt() {
+        ByteBuf empty = newBuffer(0);
+        empty.order(ByteOrder.LITTLE_ENDIAN).writeInt(0x12345678);
+        assertThat(ByteBufUtil.hexDump(empty)).isEqualTo("78563412");
+        empty.release();
+    }
+
+    static Stream<Charset> charsets() {
+        return Stream.of(StandardCharsets.US_ASCII, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8,
+                StandardCharsets.UTF_16);
+    }
+
+    @ParameterizedTest
+    @MethodSource("charsets")
+    void charSequencesInEveryCharset(Charset charset) {
+        StringBuilder chars = new StringBuilder();
+        for (char c = 0; c < (charset == StandardCharsets.US_ASCII ? 128 : 256); c++) {
+            chars.append(c);
+        }
+        if (charset == StandardCharsets.UTF_8 || charset == StandardCharsets.UTF_16) {
+            chars.append("€\u2713\uD83D\uDE00"); // three bytes, three bytes, a surrogate pair
+        }
+        String text = chars.toString();
+        byte[] encoded = text.getBytes(charset);
+
+        int n = buffer.setCharSequence(1, text, charset);
+        assertThat(n).isEqualTo(encoded.length);
+        assertThat(ByteBufUtil.getBytes(buffer, 1, n)).isEqualTo(encoded);
+        assertThat(buffer.getCharSequence(1, n, charset).toString()).isEqualTo(text);
+        assertThat(buffer.writerIndex()).isZero(); // set does not move the indices
+
+        buffer.setIndex(1, 1);
+        assertThat(buffer.writeCharSequence(text, charset)).isEqualTo(n);
+        assertThat(buffer.writerIndex()).isEqualTo(1 + n);
+        assertThat(buffer.readCharSequence(n, charset).toString()).isEqualTo(text);
+        assertThat(buffer.readerIndex()).isEqualTo(1 + n);
+
+        // set never grows a buffer; write does
+        ByteBuf small = newBuffer(1, 64);
+        assertThatThrownBy(() -> small.setCharSequence(0, "AB", charset)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(small.capacity()).isOne();
+        small.writerIndex(1);
+        int written = small.writeCharSequence("AB", charset);
+        assertThat(written).isEqualTo("AB".getBytes(charset).length);
+        assertThat(small.writerIndex()).isEqualTo(1 + written);
+        assertThat(small.capacity()).isGreaterThanOrEqualTo(1 + written);
+        small.release();
+    }
+
+    @Test
+    void explicitIndexTransfersLeaveTheOtherBuffersIndicesAlone() {
+        byte[] data = randomBytes(CAPACITY);
+        for (ByteBuf peer : peers(256)) {
+            String kind = peer.getClass().getSimpleName();
+            peer.setBytes(0, data, 0, 256).setIndex(3, 7);
+            buffer.clear();
+            buffer.writeBytes(peer, 10, 100);
+            assertThat(buffer.writerIndex()).isEqualTo(100);
+            assertThat(ByteBufUtil.getBytes(buffer, 0, 100)).as(kind).isEqualTo(Arrays.copyOfRange(data, 10, 110));
+            buffer.setBytes(200, peer, 0, 50);
+            buffer.getBytes(0, peer, 120, 30);
+            buffer.readBytes(peer, 150, 40);
+            assertThat(buffer.readerIndex()).isEqualTo(40);
+            assertThat(peer.readerIndex()).as(kind).isEqualTo(3);
+            assertThat(peer.writerIndex()).as(kind).isEqualTo(7);
+            assertThat(ByteBufUtil.getBytes(peer, 120, 30)).as(kind).isEqualTo(Arrays.copyOfRange(data, 10, 40));
+            assertThat(ByteBufUtil.getBytes(peer, 150, 40)).as(kind).isEqualTo(Arrays.copyOfRange(data, 10, 50));
+
+            // the variants without the peer's index move the peer's index
+            peer.setIndex(0, 60);
+            buffer.writeBytes(peer);
+            assertThat(peer.readerIndex()).as(kind).isEqualTo(60);
+            assertThat(buffer.writerIndex()).isEqualTo(160);
+            peer.clear();
+            buffer.readBytes(peer, 25);
+            assertThat(peer.writerIndex()).as(kind).isEqualTo(25);
+            assertThat(peer.readerIndex()).as(kind).isZero();
+            peer.release();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aReadOnlyDestinationIsRefusedUntouched(boolean direct) {
+        buffer.writeBytes(new byte[] {'a', 'b', 'c', 'd'});
+        ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(4) : ByteBuffer.allocate(4)).asReadOnlyBuffer();
+        assertThatThrownBy(() -> buffer.getBytes(0, dst)).isInstanceOf(ReadOnlyBufferException.class);
+        assertThatThrownBy(() -> buffer.readBytes(dst)).isInstanceOf(ReadOnlyBufferException.class);
+        assertThat(dst.position()).isZero();
+        assertThat(buffer.readerIndex()).isZero();
+    }
+
+    @Test
+    void internalNioBufferFollowsTheMemoryAcrossGrowthAndMoves() {
+        ByteBuf b = newBuffer(2);
+        ByteBuf behind = newBuffer(8); // holds the region right behind b: its first growth must move it
+        assertThat(b.internalNioBuffer(0, 2).remaining()).isEqualTo(2);
+        byte[] data = randomBytes(200_000);
+        long movesBefore = alloc.metric().moves();
+        for (int size : new int[] {1000, 30_000, 200_000}) { // the last one is beyond the ring's maximum allocation
+            b.writeBytes(data, b.writerIndex(), size - b.writerIndex());
+            ByteBuffer view = b.internalNioBuffer(0, size);
+            assertThat(view.remaining()).isEqualTo(size);
+            byte[] got = new byte[size];
+            view.duplicate().get(got);
+            assertThat(got).as("after growth to %d", size).isEqualTo(Arrays.copyOf(data, size));
+            view.put(view.position() + size - 1, (byte) 7);
+            assertThat(b.getByte(size - 1)).isEqualTo((byte) 7);
+            b.setByte(size - 1, data[size - 1]);
+        }
+        assertThat(alloc.metric().moves()).isGreaterThanOrEqualTo(movesBefore + 2);
+        assertThat(((RingByteBuf) b).isInRing()).isFalse();
+        b.release();
+        behind.release();
+    }
+
+    @Test
+    void emptyBufferHasOneEmptyNioBuffer() {
+        buffer.clear();
+        ByteBuffer[] views = buffer.nioBuffers();
+        assertThat(views).hasSize(1);
+        assertThat(views[0].hasRemaining()).isFalse();
+    }
+
+    @Test
+    void readOnlyViewsHandOutReadOnlyNioBuffers() {
+        buffer.writerIndex(CAPACITY);
+        ByteBuf readOnly = buffer.asReadOnly();
+        for (ByteBuf view : List.of(readOnly, readOnly.slice(), readOnly.duplicate())) {
+            assertThat(view.isReadOnly()).isTrue();
+            assertThat(view.nioBuffer().isReadOnly()).isTrue();
+            assertThat(view.nioBuffer(0, view.capacity()).isReadOnly()).isTrue();
+            assertThat(view.nioBuffers()).allMatch(ByteBuffer::isReadOnly);
+            assertThat(view.nioBuffers(0, view.capacity())).allMatch(ByteBuffer::isReadOnly);
+        }
+    }
+
+    // ---- derived buffers and the reference count ----------------------------------------------------------
+
+    @Test
+    void releasingThroughAViewReleasesTheBuffer() {
+        long held = alloc.metric().bytesInUse(); // `buffer` alone
+        List<UnaryOperator<ByteBuf>> views = List.of(ByteBuf::slice, ByteBuf::duplicate,
+                ByteBuf::asReadOnly, b -> b.slice(1, 2), b -> b.asReadOnly().slice());
+        for (UnaryOperator<ByteBuf> view : views) {
+            ByteBuf b = newBuffer(64);
+            assertThat(alloc.metric().bytesInUse()).isGreaterThan(held);
+            assertThat(view.apply(b).release()).isTrue();
+            assertThat(b.refCnt()).isZero();
+            assertThat(alloc.metric().bytesInUse()).isEqualTo(held);
+        }
+    }
+
+    @Test
+    void noViewOfAReleasedBufferCanBeMade() {
+        List<UnaryOperator<ByteBuf>> views = List.of(ByteBuf::slice, b -> b.slice(0, 1),
+                ByteBuf::duplicate, ByteBuf::retainedSlice, b -> b.retainedSlice(0, 1), ByteBuf::retainedDuplicate,
+                b -> b.readSlice(0), b -> b.readRetainedSlice(0));
+        ByteBuf b = newBuffer(1);
+        ByteBuf retainedSlice = b.retainedSlice(0, 1);
+        ByteBuf duplicateOfIt = retainedSlice.duplicate();
+        ByteBuf retainedDuplicate = b.retainedDuplicate();
+        ByteBuf sliceOfIt = retainedDuplicate.slice(0, 1);
+        List<ByteBuf> all = List.of(b, retainedSlice, duplicateOfIt, retainedDuplicate, sliceOfIt);
+        assertThat(b.refCnt()).isEqualTo(3);
+        b.release();
+        retainedSlice.release();
+        assertThat(sliceOfIt.release()).isTrue(); // the views share the buffer's count
+        for (ByteBuf released : all) {
+            assertThat(released.refCnt()).isZero();
+            for (UnaryOperator<ByteBuf> view : views) {
+                assertThatThrownBy(() -> view.apply(released)).isInstanceOf(IllegalReferenceCountException.class);
+            }
+        }
+    }
+
+    @Test
+    void retainedViewsOutliveTheOriginalReference() {
+        // A handler releases the buffer it received and passes a retained slice on; the next one takes views of
+        // views. Every view sees the right bytes, and the region stays held until the last reference goes.
+        buffer.clear().writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        ByteBuf slice = buffer.retainedSlice(1, 6);
+        assertThat(buffer.release()).isFalse();
+        slice.readByte();
+        ByteBuf dup = slice.retainedDuplicate();
+        assertThat(ByteBufUtil.getBytes(dup)).containsExactly(3, 4, 5, 6, 7);
+        ByteBuf plainDup = dup.duplicate();
+        plainDup.readByte();
+        ByteBuf inner = plainDup.retainedSlice(plainDup.readerIndex(), 3);
+        assertThat(ByteBufUtil.getBytes(inner)).containsExactly(4, 5, 6);
+        assertThat(ByteBufUtil.getBytes(slice.slice(0, slice.capacity()))).containsExactly(2, 3, 4, 5, 6, 7);
+        assertThat(inner.release()).isFalse();
+        assertThat(dup.release()).isFalse();
+        assertThat(alloc.metric().bytesInUse()).isPositive();
+        assertThat(slice.refCnt()).isOne();
+        assertThat(slice.release()).isTrue();
+        for (ByteBuf b : List.of(buffer, slice, dup, plainDup, inner)) {
+            assertThat(b.refCnt()).isZero();
+        }
+        assertThat(alloc.metric().bytesInUse()).isZero();
+    }
+
+    @Test
+    void anUnreleasableWrapperNeitherRetainsNorReleases() {
+        buffer.writeLong(1);
+        ByteBuf retained = buffer.retainedSlice(); // 2
+        ByteBuf wrapper = Unpooled.unreleasableBuffer(retained);
+        ByteBuf fromWrapper = wrapper.retainedSlice();
+        ByteBuf readFromWrapper = wrapper.readRetainedSlice(wrapper.readableBytes());
+        ByteBuf dupFromWrapper = wrapper.retainedDuplicate();
+        assertThat(fromWrapper.release()).isFalse();
+        assertThat(readFromWrapper.release()).isFalse();
+        assertThat(dupFromWrapper.release()).isFalse();
+        assertThat(wrapper.release()).isFalse();
+        assertThat(buffer.refCnt()).isEqualTo(2);
+        retained.release();
+        assertThat(buffer.release()).isTrue();
+    }
+
+    @Test
+    void aReleasedBufferRefusesStreamsChannelsStringsAndViewsWithoutTouchingThem() {
+        buffer.writerIndex(100);
+        assertThat(buffer.release()).isTrue();
+        ByteArrayInputStream in = new ByteArrayInputStream(new byte[8]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StreamChannel channel = new StreamChannel(in, out);
+        ByteBuf source = Unpooled.buffer(8).writerIndex(8);
+        ByteBuf sink = Unpooled.buffer(8);
+        ByteBuf b = buffer;
+        List<ThrowingCallable> uses = List.of(
+                () -> b.setBytes(0, in, 1), () -> b.writeBytes(in, 1),
+                () -> b.getBytes(0, out, 1), () -> b.readBytes(out, 1),
+                () -> b.setBytes(0, channel, 1), () -> b.writeBytes(channel, 1),
+                () -> b.getBytes(0, channel, 1), () -> b.readBytes(channel, 1),
+                () -> b.getBytes(0, sink), () -> b.getBytes(0, sink, 1), () -> b.setBytes(0, source, 1),
+                () -> b.readBytes(sink, 1), () -> b.writeBytes(source, 1), () -> b.readBytes(1),
+                () -> b.writeZero(1), () -> b.writeBytes(new byte[1], 0, 1),
+                () -> b.readBytes(ByteBuffer.allocate(1)), () -> b.writeBytes(ByteBuffer.allocate(1)),
+                () -> b.setCharSequence(0, "x", StandardCharsets.UTF_8),
+                () -> b.setCharSequence(0, "x", StandardCharsets.UTF_16),
+                () -> b.writeCharSequence("x", StandardCharsets.US_ASCII),
+                () -> b.writeCharSequence("x", StandardCharsets.ISO_8859_1),
+                () -> b.forEachByte(0, 1, v -> true), () -> b.forEachByteDesc(v -> true),
+                () -> b.forEachByteDesc(0, 1, v -> true), () -> b.indexOf(0, 1, (byte) 0),
+                () -> b.nioBuffers(), () -> b.nioBuffers(0, 1), () -> b.discardSomeReadBytes(),
+                () -> b.readShortLE(), () -> b.writeMediumLE(1), () -> b.readUnsignedIntLE(),
+                () -> b.writeDoubleLE(1), () -> b.readCharSequence(1, StandardCharsets.UTF_8));
+        for (ThrowingCallable use : uses) {
+            assertThatThrownBy(use).isInstanceOf(IllegalReferenceCountException.class);
+        }
+        if (heap()) {
+            assertThatThrownBy(buffer::array).isInstanceOf(IllegalReferenceCountException.class);
+            assertThatThrownBy(buffer::arrayOffset).isInstanceOf(IllegalReferenceCountException.class);
+        }
+        assertThat(in.available()).isEqualTo(8);
+        assertThat(out.size()).isZero();
+        assertThat(source.readerIndex()).isZero();
+        assertThat(sink.writerIndex()).isZero();
+    }
+
+    @Test
+    void aReleasedFallbackHeapBufferRefusesItsArray() {
+        // Fallback memory is let go of at the last release; the array accessors must say the buffer is released,
+        // not fail on the memory that is no longer there.
+        ByteBuf b = newBuffer(100_000); // beyond the ring's maximum allocation: fallback memory
+        assertThat(((RingByteBuf) b).isInRing()).isFalse();
+        b.release();
+        if (heap()) {
+            assertThatThrownBy(b::array).isInstanceOf(IllegalReferenceCountException.class);
+            assertThatThrownBy(b::arrayOffset).isInstanceOf(IllegalReferenceCountException.class);
+        } else {
+            assertThatThrownBy(b::arrayOffset).isInstanceOf(UnsupportedOperationException.class);
+        }
+        assertThatThrownBy(() -> b.getByte(0)).isInstanceOf(IllegalReferenceCountException.class);
+        assertThatThrownBy(() -> b.nioBuffer(0, 1)).isInstanceOf(IllegalReferenceCountException.class);
+    }
+
+    // ---- comparison, search, visitors ---------------------------------------------------------------------
+
+    @SuppressWarnings("deprecation")
+    @Test
+    void comparisonIsUnsignedAndIgnoresTheViewsByteOrder() {
+        assertThatThrownBy(() -> buffer.compareTo(null)).isInstanceOf(NullPointerException.class);
+        assertThat(buffer.equals(null)).isFalse();
+        assertThat(buffer.equals(new Object())).isFalse();
+
+        // 0 against 0xF0000000: a signed subtraction of the two ints would overflow and get the sign wrong
+        ByteBuf low = newBuffer(8).writeLong(0);
+        ByteBuf high = newBuffer(8).writeLong(0xF0000000L);
+        assertThat(low.compareTo(high)).isNegative();
+        assertThat(high.compareTo(low)).isPositive();
+        low.release();
+        high.release();
+
+        byte[] value = randomBytes(32);
+        value[0] = 0x40;
+        buffer.writeBytes(value);
+        ByteBuf same = Unpooled.wrappedBuffer(value);
+        assertThat(buffer.compareTo(same)).isZero();
+        assertThat(buffer.compareTo(same.order(ByteOrder.LITTLE_ENDIAN))).isZero();
+        assertThat(buffer).isEqualTo(same).isEqualTo(same.order(ByteOrder.LITTLE_ENDIAN));
+        assertThat(buffer.compareTo(Unpooled.wrappedBuffer(value, 0, 31))).isPositive();
+        assertThat(buffer.slice(0, 31).compareTo(same)).isNegative();
+        ByteBuf retainedPrefix = buffer.retainedSlice(0, 31);
+        assertThat(retainedPrefix.compareTo(same.order(ByteOrder.LITTLE_ENDIAN))).isNegative();
+        retainedPrefix.release();
+        byte[] larger = value.clone();
+        larger[0] = (byte) 0x80; // above 0x40 unsigned, below it signed
+        assertThat(buffer.compareTo(Unpooled.wrappedBuffer(larger))).isNegative();
+        assertThat(buffer).isNotEqualTo(Unpooled.wrappedBuffer(larger));
+
+        // the byte order of the views compared does not change the answer
+        ByteBuf[] bufs = new ByteBuf[4];
+        for (int i = 0; i < 4; i++) {
+            ByteBuf b = newBuffer(4).writeBytes(i % 2 == 0 ? new byte[] {1, 2, 3, 4} : new byte[] {4, 3, 2, 1});
+            bufs[i] = i < 2 ? b.order(ByteOrder.LITTLE_ENDIAN) : b;
+        }
+        assertThat(bufs[0].compareTo(bufs[1])).isEqualTo(bufs[2].compareTo(bufs[3])).isNegative();
+        assertThat(bufs[1].compareTo(bufs[0])).isEqualTo(bufs[3].compareTo(bufs[2])).isPositive();
+        assertThat(bufs[0].compareTo(bufs[2])).isZero();
+        for (ByteBuf b : bufs) {
+            b.release();
+        }
+    }
+
+    @Test
+    void equalContentHashesAlikeWhateverTheBuffer() {
+        byte[] a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5};
+        byte[] b = {6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9};
+        ByteBuf heapA = Unpooled.wrappedBuffer(a);
+        ByteBuf directB = Unpooled.directBuffer(15).writeBytes(b);
+        Set<ByteBuf> set = new HashSet<>(List.of(heapA, directB));
+        buffer.writeBytes(a);
+        assertThat(buffer.hashCode()).isEqualTo(heapA.hashCode());
+        assertThat(set.remove(buffer)).isTrue();
+        buffer.clear().writeBytes(b);
+        assertThat(buffer.hashCode()).isEqualTo(directB.hashCode());
+        assertThat(set.remove(buffer)).isTrue();
+        assertThat(set).isEmpty();
+        directB.release();
+    }
+
+    @Test
+    void searchesAgreeWithAByteByByteScanAtEverySize() {
+        // Small sizes reach the word-at-a-time search's head and tail; three values give hits and misses.
+        for (int size = 0; size <= 24; size++) {
+            ByteBuf b = newBuffer(size);
+            byte[] content = new byte[size];
+            for (int i = 0; i < size; i++) {
+                content[i] = (byte) random.nextInt(3);
+            }
+            b.writeBytes(content);
+            for (int from = 0; from <= size; from++) {
+                for (int to = 0; to <= size; to++) {
+                    for (byte v = 0; v < 3; v++) {
+                        assertThat(b.indexOf(from, to, v)).as("size %d, %d to %d, value %d", size, from, to, v)
+                                .isEqualTo(scan(content, from, to, v));
+                    }
+                }
+            }
+            int capacity = size;
+            for (byte v = 0; v < 3; v++) {
+                // a start beyond either end is clamped to the buffer, an end beyond it is not
+                assertThat(b.indexOf(capacity + 1, 0, v)).isEqualTo(scan(content, capacity, 0, v));
+                assertThat(b.indexOf(-1, capacity, v)).isEqualTo(scan(content, 0, capacity, v));
+            }
+            if (size > 0) {
+                assertThatThrownBy(() -> b.indexOf(0, capacity + 1, (byte) 0))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+                assertThatThrownBy(() -> b.indexOf(capacity, -1, (byte) 0))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+            }
+            b.release();
+        }
+    }
+
+    /** Forwards from {@code from} (inclusive) to {@code to}, or backwards from {@code from} (exclusive) down to it. */
+    private static int scan(byte[] content, int from, int to, byte value) {
+        if (from <= to) {
+            for (int i = from; i < to; i++) {
+                if (content[i] == value) {
+                    return i;
+                }
+            }
+        } else {
+            for (int i = from - 1; i >= to; i--) {
+                if (content[i] == value) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void byteVisitorsCoverExactlyTheirRange() throws Exception {
+        byte[] data = randomBytes(CAPACITY);
+        buffer.writeBytes(data);
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        assertThat(buffer.forEachByte(100, 50, v -> {
+            seen.write(v);
+            return true;
+        })).isEqualTo(-1);
+        assertThat(seen.toByteArray()).isEqualTo(Arrays.copyOfRange(data, 100, 150));
+        seen.reset();
+        assertThat(buffer.forEachByteDesc(100, 50, v -> {
+            seen.write(v);
+            return true;
+        })).isEqualTo(-1);
+        byte[] backwards = seen.toByteArray();
+        for (int i = 0; i < 50; i++) {
+            assertThat(backwards[i]).isEqualTo(data[149 - i]);
+        }
+        int[] visits = new int[1];
+        assertThat(buffer.forEachByte(1000, 500, v -> ++visits[0] < 200)).isEqualTo(1199);
+        visits[0] = 0;
+        assertThat(buffer.forEachByteDesc(1000, 500, v -> ++visits[0] < 200)).isEqualTo(1300);
+        buffer.setIndex(10, 20);
+        visits[0] = 0;
+        assertThat(buffer.forEachByte(v -> ++visits[0] > 0)).isEqualTo(-1);
+        assertThat(visits[0]).isEqualTo(10);
+        visits[0] = 0;
+        assertThat(buffer.forEachByteDesc(v -> ++visits[0] > 0)).isEqualTo(-1);
+        assertThat(visits[0]).isEqualTo(10);
+        assertThatThrownBy(() -> buffer.forEachByte(CAPACITY - 5, 10, v -> true))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> buffer.forEachByteDesc(CAPACITY - 5, 10, v -> true))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    // ---- setBytes(int, InputStream, int): one read, its result returned -------------------------------------
+
+    @Test
+    void streamReadOfZeroBytesReadsNothing() throws IOException {
+        buffer.writeBytes(filled(16, (byte) 5));
+        ByteArrayInputStream in = new ByteArrayInputStream(new byte[] {1, 2, 3});
+        assertThat(buffer.setBytes(0, in, 0)).isZero();
+        assertThat(in.available()).isEqualTo(3);
+        assertThat(buffer.writeBytes(in, 0)).isZero();
+        assertThat(buffer.writerIndex()).isEqualTo(16);
+        assertThat(ByteBufUtil.getBytes(buffer)).containsOnly(5);
+    }
+
+    @Test
+    void streamAtItsEndGivesMinusOneAndChangesNothing() throws IOException {
+        buffer.writeBytes(filled(16, (byte) 5));
+        TestStreams.Trickle in = new TestStreams.Trickle(new byte[0], 8);
+        assertThat(buffer.setBytes(0, in, 10)).isEqualTo(-1);
+        assertThat(buffer.writeBytes(in, 10)).isEqualTo(-1);
+        assertThat(buffer.writerIndex()).isEqualTo(16);
+        assertThat(ByteBufUtil.getBytes(buffer)).containsOnly(5);
+        // a stream that, like ByteArrayInputStream, says -1 at its end even for a zero-length read: passed on
+        assertThat(buffer.setBytes(0, new ByteArrayInputStream(new byte[0]), 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void streamThatDeliversLessGetsOneReadAndItsCountReturned() throws IOException {
+        byte[] data = randomBytes(100);
+        TestStreams.Trickle in = new TestStreams.Trickle(data, 7);
+        buffer.setZero(0, CAPACITY);
+        assertThat(buffer.setBytes(10, in, 100)).isEqualTo(7);
+        assertThat(in.position()).isEqualTo(7);
+        assertThat(ByteBufUtil.getBytes(buffer, 10, 7)).isEqualTo(Arrays.copyOf(data, 7));
+        assertThat(buffer.getByte(9)).isZero();
+        assertThat(buffer.getByte(17)).isZero();
+
+        buffer.writerIndex(17);
+        assertThat(buffer.writeBytes(in, 50)).isEqualTo(7);
+        assertThat(buffer.writerIndex()).isEqualTo(24);
+        assertThat(ByteBufUtil.getBytes(buffer, 10, 14)).isEqualTo(Arrays.copyOf(data, 14));
+        assertThat(buffer.getByte(24)).isZero();
+    }
+
+    @Test
+    void streamTransfersAllocateNothingPerCall() throws Exception {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
+                "no per-thread allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) mx;
+        assumeTrue(threads.isThreadAllocatedMemorySupported()
+                && threads.isThreadAllocatedMemoryEnabled(), "no per-thread allocation counter");
+        final int calls = 20_000;
+        long[] allocated = TestSupport.onFastThread(() -> {
+            ByteBuf b = newBuffer(4096);
+            InputStream in = new TestStreams.Endless();
+            OutputStream out = OutputStream.nullOutputStream();
+            for (int i = 0; i < 5_000; i++) { // warm-up: the thread's transfer array, class loading, compilation
+                b.setBytes(0, in, 4096);
+                b.getBytes(0, out, 4096);
+            }
+            long start = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                b.setBytes(0, in, 4096);
+            }
+            long reads = threads.getCurrentThreadAllocatedBytes() - start;
+            start = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                b.getBytes(0, out, 4096);
+            }
+            long writes = threads.getCurrentThreadAllocatedBytes() - start;
+            b.release();
+            return new long[] {reads, writes};
+        });
+        // An array per call would be at least 4 KiB per call; allow a few stray bytes for the counter itself.
+        assertThat(allocated[0]).as("bytes allocated by %d setBytes(InputStream)", calls).isLessThan(calls);
+        assertThat(allocated[1]).as("bytes allocated by %d getBytes(OutputStream)", calls).isLessThan(calls);
+    }
+
+    // ---- maxFastWritableBytes: the region's rounded size ----------------------------------------------------
+
+    @Test
+    void maxFastWritableBytesReportsTheWholeRegion() {
+        // A ring region holds the request rounded up to 8 bytes, and writing into the spare bytes needs no move:
+        // 52 for a 150-byte buffer written up to 100, where a buffer of exactly 150 bytes would say 50. The
+        // contract asks only that writing that many bytes does not reallocate (maxFastWritableBytesIsHonoured).
+        ByteBuf b = newBuffer(150, 500).writerIndex(100);
+        assertThat(b.writableBytes()).isEqualTo(50);
+        assertThat(b.maxWritableBytes()).isEqualTo(400);
+        assertThat(b.maxFastWritableBytes()).isEqualTo(52);
+        b.writeByte(1);
+        assertThat(b.maxFastWritableBytes()).isEqualTo(51); // tracks what is written
+        // never beyond the maximum capacity
+        ByteBuf capped = newBuffer(150, 150).writerIndex(100);
+        assertThat(capped.maxFastWritableBytes()).isEqualTo(50);
+        // fallback memory holds the capacity exactly
+        ByteBuf large = newBuffer(70_000, 100_000).writerIndex(69_000);
+        assertThat(((RingByteBuf) large).isInRing()).isFalse();
+        assertThat(large.maxFastWritableBytes()).isEqualTo(large.writableBytes()).isEqualTo(1000);
+        b.release();
+        capped.release();
+        large.release();
+    }
+
+    // ---- heap buffers: the array ------------------------------------------------------------------------
+
+    @Test
+    void arrayAccessSharesTheBuffersBytes() {
+        if (!heap()) {
+            assertThatThrownBy(buffer::array).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(buffer::arrayOffset).isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        byte[] data = randomBytes(CAPACITY);
+        buffer.setBytes(0, data);
+        byte[] array = buffer.array();
+        int base = buffer.arrayOffset();
+        assertThat(base).isBetween(0, array.length - CAPACITY);
+        assertThat(Arrays.copyOfRange(array, base, base + CAPACITY)).isEqualTo(data);
+        array[base + 7] = 42;
+        assertThat(buffer.getByte(7)).isEqualTo((byte) 42);
+
+        ByteBuf slice = buffer.slice(100, 50);
+        assertThat(slice.hasArray()).isTrue();
+        assertThat(slice.array()).isSameAs(array);
+        assertThat(slice.arrayOffset()).isEqualTo(base + 100);
+        ByteBuffer nio = buffer.nioBuffer(100, 50);
+        assertThat(nio.hasArray()).isTrue();
+        assertThat(nio.array()).isSameAs(array);
+        assertThat(nio.arrayOffset()).isEqualTo(base + 100);
+
+        ByteBuf copy = buffer.copy(0, 10);
+        assertThat(copy.hasArray()).isTrue();
+        assertThat(copy.isDirect()).isFalse();
+        copy.release();
+
+        ByteBuf other = newBuffer(64);
+        if (other.array() == array) { // another region of the same ring: its own bytes of the array
+            int otherBase = other.arrayOffset();
+            assertThat(otherBase + 64 <= base || otherBase >= base + CAPACITY).isTrue();
+        }
+        other.release();
+    }
+
+    @Test
+    void fallbackMemoryInsideALargerBufferKeepsTheContract() {
+        // Pooled allocators hand out memory at an offset inside a larger chunk: array offsets and addresses must
+        // be those of the fallback buffer, not of its chunk.
+        OffsetFallbackAllocator offsetFallback = new OffsetFallbackAllocator();
+        RingByteBufAllocator.Builder builder = RingByteBufAllocator.builder()
+                .ringsForAllThreads(false) // the JUnit thread gets no ring: everything from the fallback
+                .fallback(offsetFallback);
+        if (!heap()) {
+            builder.memoryAddressAccess(addressAccess());
+        }
+        RingByteBufAllocator small = builder.build();
+        byte[] data = randomBytes(1000);
+        ByteBuf b = heap() ? small.heapBuffer(100) : small.directBuffer(100);
+        assertThat(((RingByteBuf) b).isInRing()).isFalse();
+        assertThat(b.hasArray()).isEqualTo(heap());
+        assertThat(b.hasMemoryAddress()).isEqualTo(addressAccess());
+        b.writeBytes(data, 0, 100);
+        for (int size : new int[] {100, 1000}) { // then moved to fallback memory of the new size
+            b.writeBytes(data, b.writerIndex(), size - b.writerIndex());
+            if (heap()) {
+                assertThat(Arrays.copyOfRange(b.array(), b.arrayOffset(), b.arrayOffset() + size))
+                        .isEqualTo(Arrays.copyOf(data, size));
+                assertThat(b.arrayOffset()).isEqualTo(OffsetFallbackAllocator.OFFSET);
+            }
+            if (addressAccess()) {
+                for (int i = 0; i < size; i++) {
+                    assertThat(PlatformDependent.getByte(b.memoryAddress() + i)).isEqualTo(data[i]);
+                }
+            }
+            byte[] viaNio = new byte[size];
+            b.nioBuffer(0, size).get(viaNio);
+            assertThat(viaNio).isEqualTo(Arrays.copyOf(data, size));
+            assertThat(ByteBufUtil.getBytes(b)).isEqualTo(Arrays.copyOf(data, size));
+        }
+        b.release();
+        assertThat(offsetFallback.handedOut()).isEqualTo(2);
+        assertThat(offsetFallback.outstanding()).isZero();
+    }
+
+    // ---- many threads ---------------------------------------------------------------------------------------
+
+    @Test
+    void oneBufferCopiedAndDecodedByManyThreadsAtOnce() throws Exception {
+        byte[] data = randomBytes(1000);
+        buffer.writeBytes(data);
+        String expected = buffer.toString(StandardCharsets.ISO_8859_1);
+        runConcurrently(4, t -> {
+            for (int i = 0; i < 500; i++) {
+                ByteBuf copy = buffer.copy();
+                try {
+                    if (!Arrays.equals(ByteBufUtil.getBytes(copy), data)) {
+                        throw new AssertionError("a copy differs");
+                    }
+                } finally {
+                    copy.release();
+                }
+                if (!buffer.toString(StandardCharsets.ISO_8859_1).equals(expected)) {
+                    throw new AssertionError("a decoding differs");
+                }
+            }
+        });
+    }
+
+    @Test
+    void buffersOfOneRingUsedByManyThreadsAtOnceDoNotInterfere() throws Exception {
+        // Every buffer of a ring reads and writes the ring's one memory (one ByteBuffer, one array): no access may
+        // depend on state of that memory shared between its buffers.
+        int threads = 4;
+        ByteBuf[] bufs = new ByteBuf[threads];
+        for (int t = 0; t < threads; t++) {
+            bufs[t] = newBuffer(2048);
+        }
+        try {
+            runConcurrently(threads, t -> {
+                ByteBuf b = bufs[t];
+                Random r = new Random(t);
+                byte[] data = new byte[2048];
+                byte[] got = new byte[2048];
+                ByteBuffer direct = ByteBuffer.allocateDirect(2048);
+                for (int i = 0; i < 400; i++) {
+                    r.nextBytes(data);
+                    int how = i % 6;
+                    if (how == 0) {
+                        b.setBytes(0, data);
+                    } else if (how == 1) {
+                        b.setBytes(0, ByteBuffer.wrap(data));
+                    } else if (how == 2) {
+                        b.setBytes(0, new ByteArrayInputStream(data), 2048);
+                    } else if (how == 3) {
+                        b.setBytes(0, direct.clear().put(data).flip());
+                    } else if (how == 4) {
+                        b.clear().writeCharSequence(new String(data, StandardCharsets.ISO_8859_1),
+                                StandardCharsets.ISO_8859_1);
+                    } else {
+                        b.setBytes(0, Unpooled.wrappedBuffer(data), 0, 2048);
+                    }
+                    how = i % 4;
+                    if (how == 0) {
+                        b.getBytes(0, got);
+                    } else if (how == 1) {
+                        b.getBytes(0, direct.clear());
+                        direct.flip().get(got);
+                    } else if (how == 2) {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        b.getBytes(0, out, 2048);
+                        System.arraycopy(out.toByteArray(), 0, got, 0, 2048);
+                    } else {
+                        b.nioBuffer(0, 2048).get(got);
+                    }
+                    if (!Arrays.equals(got, data)) {
+                        throw new AssertionError("thread " + t + " read other bytes than it wrote, round " + i);
+                    }
+                }
+            });
+        } finally {
+            for (ByteBuf b : bufs) {
+                b.release();
+            }
+        }
+    }
+
+    /** A task of one thread among several: its number. */
+    interface Worker {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code threads} workers at once (released together), waits for all, and fails with the first failure. */
+    static void runConcurrently(int threads, Worker worker) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int n = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    worker.run(n);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "contract-worker-" + t);
+            thread.start();
+            running.add(thread);
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
     }
 
     // ---- composite buffers --------------------------------------------------------------------------------
