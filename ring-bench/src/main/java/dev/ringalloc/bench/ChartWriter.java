@@ -64,6 +64,25 @@ public final class ChartWriter {
         BitmapEncoder.saveBitmap(charts, charts.size(), 1, out, BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /**
+     * Writes one bar per label, its figure relative to a baseline, with a dashed line at 1x, as a PNG: the
+     * replay's chart.
+     */
+    public static void writeRatios(Path file, String title, List<String> labels, double[] ratios) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = styled(new CategoryChartBuilder().title(title).yAxisTitle("throughput ÷ baseline"));
+        List<Double> values = new ArrayList<>();
+        for (double r : ratios) {
+            values.add(Double.isFinite(r) ? r : null);
+        }
+        chart.addSeries("ops/s ratio", labels, values);
+        chart.getStyler().setLegendVisible(false);
+        chart.addAnnotation(new AnnotationLine(1.0, false, false));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
     private static CategoryChart chart(Report report, TableSpec t, String prefix) {
         CategoryChart chart = styled(new CategoryChartBuilder()
                 .title(prefix + t.title())

@@ -382,13 +382,18 @@ public final class Compare {
         return r == null ? Double.NaN : r.getScore();
     }
 
-    /** Median of the non-NaN values, or NaN if none. */
-    static double median(double[] values) {
+    /** Median of the non-NaN values, or NaN if none: a figure a noisy round or fork cannot drag. */
+    public static double median(double[] values) {
         double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;
         }
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** {@link #median(double[])} of a list. */
+    public static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double max(double[] v) {

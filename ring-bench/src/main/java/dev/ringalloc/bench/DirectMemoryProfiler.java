@@ -20,10 +20,11 @@ import java.util.List;
  *
  * <p>A daemon thread samples every {@value #SAMPLE_MILLIS} ms throughout the run (reading two
  * counters: cheap next to the benchmark). It adds the JDK's "direct" buffer pool
- * ({@code ByteBuffer.allocateDirect}: the ring's memory, and Netty's buffers when Netty uses
- * cleaner-backed buffers) and Netty's own counter of the direct memory it allocates without a cleaner
- * ({@code PlatformDependent.usedDirectMemory()}, when Netty uses that mode); each byte is counted by
- * exactly one of the two. Sampling during the iteration matters: JMH tears the benchmark state down
+ * ({@code ByteBuffer.allocateDirect}: Netty's buffers when Netty uses cleaner-backed buffers, a ring where it
+ * cannot be mapped), its "mapped" pool (a mapped ring's whole reserved capacity: its resident pages are what
+ * benchmark 7 reads from the operating system) and Netty's own counter of the direct memory it allocates
+ * without a cleaner ({@code PlatformDependent.usedDirectMemory()}, when Netty uses that mode); each byte is
+ * counted by exactly one of them. Sampling during the iteration matters: JMH tears the benchmark state down
  * before the profilers see the end of the last iteration.
  *
  * <p>Use: {@code -prof dev.ringalloc.bench.DirectMemoryProfiler}, or {@code addProfiler} (the comparison
@@ -37,14 +38,15 @@ public final class DirectMemoryProfiler implements InternalProfiler {
 
     private static final double MIB = 1024.0 * 1024.0;
 
-    private static final BufferPoolMXBean JDK_DIRECT = directPool();
+    private static final BufferPoolMXBean JDK_DIRECT = pool("direct");
+    private static final BufferPoolMXBean JDK_MAPPED = pool("mapped");
 
     private volatile long peak;
     private Thread sampler;
 
     @Override
     public String getDescription() {
-        return "peak direct memory during each iteration (JDK direct pool + Netty's no-cleaner counter), MiB";
+        return "peak direct memory during each iteration (JDK direct and mapped pools + Netty's no-cleaner counter), MiB";
     }
 
     @Override
@@ -82,19 +84,21 @@ public final class DirectMemoryProfiler implements InternalProfiler {
         return List.of(new ScalarResult(LABEL, max / MIB, "MiB", AggregationPolicy.MAX));
     }
 
-    private static BufferPoolMXBean directPool() {
+    private static BufferPoolMXBean pool(String name) {
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if ("direct".equals(pool.getName())) {
+            if (name.equals(pool.getName())) {
                 return pool;
             }
         }
         return null;
     }
 
-    /** Direct bytes in use now: JDK direct pool plus Netty's no-cleaner counter. */
+    /** Direct bytes in use now: the JDK's direct and mapped pools plus Netty's no-cleaner counter. */
     public static long usedBytes() {
-        long jdk = JDK_DIRECT == null ? 0 : Math.max(0, JDK_DIRECT.getMemoryUsed());
-        long netty = PlatformDependent.usedDirectMemory();
-        return jdk + Math.max(0, netty);
+        return used(JDK_DIRECT) + used(JDK_MAPPED) + Math.max(0, PlatformDependent.usedDirectMemory());
+    }
+
+    private static long used(BufferPoolMXBean pool) {
+        return pool == null ? 0 : Math.max(0, pool.getMemoryUsed());
     }
 }

@@ -178,26 +178,7 @@ public final class Report {
     public String toText() {
         StringBuilder out = new StringBuilder();
         for (TableSpec t : measuredTables()) {
-            out.append('\n').append(t.title()).append('\n');
-            out.append("  (").append(t.note()).append(")\n");
-            List<String> header = header(t);
-            List<List<String>> rows = rows(t);
-            int[] width = new int[header.size()];
-            for (int i = 0; i < width.length; i++) {
-                width[i] = header.get(i).length();
-                for (List<String> r : rows) {
-                    width[i] = Math.max(width[i], r.get(i).length());
-                }
-            }
-            appendText(out, header, width);
-            String previousKey = null;
-            for (List<String> r : rows) {
-                if (previousKey != null && !previousKey.equals(r.get(0))) {
-                    out.append('\n');
-                }
-                previousKey = r.get(0);
-                appendText(out, r, width);
-            }
+            out.append('\n').append(t.title()).append("\n  (").append(t.note()).append(")\n").append(table(t));
         }
         List<Target.Verdict> verdicts = verdicts();
         if (!verdicts.isEmpty()) {
@@ -209,16 +190,6 @@ public final class Report {
         return out.toString();
     }
 
-    private static void appendText(StringBuilder out, List<String> cells, int[] width) {
-        out.append(' ');
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            String pad = " ".repeat(width[i] - c.length());
-            out.append(' ').append(i == 1 ? c + pad : pad + c).append(' ');
-        }
-        out.append('\n');
-    }
-
     /** The tables and targets as markdown, under {@code heading}, after {@code preamble} lines. */
     public String toMarkdown(String heading, List<String> preamble) {
         StringBuilder out = new StringBuilder("# ").append(heading).append("\n\n");
@@ -226,33 +197,22 @@ public final class Report {
             out.append(line).append('\n');
         }
         for (TableSpec t : measuredTables()) {
-            out.append("\n## ").append(escape(t.title())).append("\n\n");
-            out.append('_').append(escape(t.note())).append("_\n\n");
-            List<String> header = header(t);
-            appendMarkdown(out, header);
-            out.append('|');
-            for (int i = 0; i < header.size(); i++) {
-                out.append(i == 1 ? "---|" : "---:|");
-            }
-            out.append('\n');
-            rows(t).forEach(r -> appendMarkdown(out, r));
+            out.append("\n## ").append(t.title()).append("\n\n_").append(t.note()).append("_\n\n").append(table(t));
         }
         List<Target.Verdict> verdicts = verdicts();
         if (!verdicts.isEmpty()) {
-            out.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-            verdicts.forEach(v -> appendMarkdown(out, List.of(v.claim(), v.measured(), v.outcome().markdown)));
+            MarkdownTable targets = new MarkdownTable("target", "measured", "met").leftAligned(1).leftAligned(2);
+            verdicts.forEach(v -> targets.row(v.claim(), v.measured(), v.outcome().markdown));
+            out.append("\n## Targets\n\n").append(targets);
         }
         return out.toString();
     }
 
-    private static void appendMarkdown(StringBuilder out, List<String> cells) {
-        out.append('|');
-        cells.forEach(c -> out.append(' ').append(escape(c)).append(" |"));
-        out.append('\n');
-    }
-
-    private static String escape(String s) {
-        return s.replace("|", "\\|");
+    /** Table {@code t} as a padded markdown table (the key and series columns left-aligned). */
+    private MarkdownTable table(TableSpec t) {
+        MarkdownTable table = new MarkdownTable(header(t).toArray(new String[0])).leftAligned(1);
+        rows(t).forEach(r -> table.row(r.toArray(new String[0])));
+        return table;
     }
 
     // ---- targets ----------------------------------------------------------------------------------

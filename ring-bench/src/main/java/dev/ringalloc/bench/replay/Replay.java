@@ -1,5 +1,6 @@
 package dev.ringalloc.bench.replay;
 
+import dev.ringalloc.bench.Compare;
 import dev.ringalloc.bench.NettyAllocator;
 import dev.ringalloc.netty.FallbackReason;
 import dev.ringalloc.netty.RingByteBufAllocator;
@@ -212,7 +213,7 @@ public final class Replay {
                 fallbacks.merge(reason, r.fallbacks()[reason.ordinal()] / forks.size(), Double::sum);
             }
         }
-        return new ReplayReport.Row(kind.paramName(), Median.of(opsPerSecond), Median.of(bytesPerOp), latency,
+        return new ReplayReport.Row(kind.paramName(), Compare.median(opsPerSecond), Compare.median(bytesPerOp), latency,
                 peakDirect, ringResident, kind == NettyAllocator.RING ? fallbacks : Map.of());
     }
 

@@ -1,5 +1,7 @@
 package dev.ringalloc.bench.replay;
 
+import dev.ringalloc.bench.ChartWriter;
+import dev.ringalloc.bench.MarkdownTable;
 import dev.ringalloc.netty.FallbackReason;
 import org.HdrHistogram.Histogram;
 
@@ -85,7 +87,7 @@ public final class ReplayReport {
             labels.add(rows.get(i).allocator());
             ratios[i] = rows.get(i).opsPerSecond() / find(BASELINE).map(Row::opsPerSecond).orElse(Double.NaN);
         }
-        BarChart.write(dir.resolve("replay.png"), title + ": ops/s relative to " + BASELINE, labels, ratios);
+        ChartWriter.writeRatios(dir.resolve("replay.png"), title + ": ops/s relative to " + BASELINE, labels, ratios);
     }
 
     private Optional<Row> find(String allocator) {

@@ -1,9 +1,9 @@
 package dev.ringalloc.bench.server;
 
+import dev.ringalloc.bench.Compare;
 import dev.ringalloc.bench.NettyAllocator;
 import dev.ringalloc.bench.replay.Arguments;
-import dev.ringalloc.bench.replay.MarkdownTable;
-import dev.ringalloc.bench.replay.Median;
+import dev.ringalloc.bench.MarkdownTable;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -242,7 +242,7 @@ public final class HttpLoad {
     private static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
         List<Double> values = new ArrayList<>();
         runs.forEach(r -> values.add(figure.applyAsDouble(r)));
-        return Median.of(values);
+        return Compare.median(values);
     }
 
     private static double max(List<Run> runs, String stat) {
