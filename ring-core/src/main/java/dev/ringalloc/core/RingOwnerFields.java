@@ -52,6 +52,12 @@ abstract class RingOwnerFields {
      * itself once the owner has released it.
      */
     int head;
+    /**
+     * Where the free region at {@code head} ends (its next), while the owner knows it without reading the guard:
+     * set by a hand-out that leaves a split-off region at head (not the frontier), -1 after anything else that
+     * could change head or its region (a merge, growth, shrink, head moving back).
+     */
+    int gapEnd = -1;
     /** Guard of the ring's last region, whose next is the tail: see "frontier" in {@code Ring}'s glossary. */
     int frontier;
     /** Guard the owner released last, for the next allocation to look at first; -1 once it has. */
