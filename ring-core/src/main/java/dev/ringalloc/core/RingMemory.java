@@ -180,12 +180,12 @@ final class RingMemory {
     }
 
     private static Path mappingDirectory() {
-        String kind = System.getProperty(KIND_PROPERTY, "mapped").trim().toLowerCase(Locale.ROOT);
+        String kind = RingProperties.choice(KIND_PROPERTY, "mapped", "mapped", "allocated");
         if (!kind.equals("mapped") || !System.getProperty("os.name", "").startsWith("Linux")) {
             return null;
         }
         try {
-            Path dir = Paths.get(System.getProperty(DIRECTORY_PROPERTY, System.getProperty("java.io.tmpdir")));
+            Path dir = Paths.get(RingProperties.get(DIRECTORY_PROPERTY, System.getProperty("java.io.tmpdir")));
             FileStore store = Files.getFileStore(dir);
             // A hole in a tmpfs file would cost shared memory, and a network file system a round trip per page.
             return LOCAL_DISK_FILE_SYSTEMS.contains(store.type()) && !store.isReadOnly() ? dir : null;

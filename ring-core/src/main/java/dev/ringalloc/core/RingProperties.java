@@ -60,10 +60,50 @@ public final class RingProperties {
             }
             return (int) size;
         } catch (NumberFormatException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "-D{0}={1}: {2}; using {3}", key, value, e.getMessage(),
-                    String.valueOf(def));
+            warn(key, value, e.getMessage(), String.valueOf(def));
             return def;
         }
+    }
+
+    /**
+     * The boolean in system property {@code key}: {@code true} or {@code false} (either case, blanks ignored), or
+     * {@code def} if it is not set. Any other value is logged as a warning and {@code def} used: a typo such as
+     * {@code -Dx=ture} must not silently mean {@code false}.
+     *
+     * @throws IllegalArgumentException if {@code key} does not start with {@value #PREFIX}
+     */
+    public static boolean flag(String key, boolean def) {
+        String value = get(key, null);
+        if (value == null) {
+            return def;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        warn(key, value, "expected true or false", String.valueOf(def));
+        return def;
+    }
+
+    /**
+     * The value of system property {@code key} if it is one of {@code choices} (either case, blanks ignored;
+     * returned as the choice is spelled), or {@code def} if it is not set. Any other value is logged as a warning
+     * and {@code def} used.
+     *
+     * @throws IllegalArgumentException if {@code key} does not start with {@value #PREFIX}
+     */
+    public static String choice(String key, String def, String... choices) {
+        String value = get(key, null);
+        if (value == null) {
+            return def;
+        }
+        for (String choice : choices) {
+            if (choice.equalsIgnoreCase(value.trim())) {
+                return choice;
+            }
+        }
+        warn(key, value, "expected one of " + String.join(", ", choices), def);
+        return def;
     }
 
     /**
@@ -90,6 +130,10 @@ public final class RingProperties {
             throw new NumberFormatException("too large");
         }
         return n * unit;
+    }
+
+    private static void warn(String key, String value, String reason, String def) {
+        LOGGER.log(System.Logger.Level.WARNING, "-D{0}={1}: {2}; using {3}", key, value, reason, def);
     }
 
     private static void checkKey(String key) {

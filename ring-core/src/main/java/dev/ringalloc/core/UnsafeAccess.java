@@ -37,7 +37,7 @@ final class UnsafeAccess {
 
     /** True when this JVM lets the library use {@code sun.misc.Unsafe} (see the class comment). */
     static boolean allowed() {
-        if (Boolean.getBoolean(NO_UNSAFE_PROPERTY)) {
+        if (RingProperties.flag(NO_UNSAFE_PROPERTY, false)) {
             return false;
         }
         return Runtime.version().feature() < 24 || "allow".equals(System.getProperty("sun.misc.unsafe.memory.access"));

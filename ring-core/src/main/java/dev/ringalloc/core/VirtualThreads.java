@@ -6,9 +6,10 @@ import java.lang.invoke.MethodType;
 
 /**
  * Whether a thread is virtual: {@code Thread.isVirtual()} on JDK 21 and later, reached by a method handle so
- * that this class still compiles for Java 17, where no thread is virtual.
+ * that this class still compiles for Java 17, where no thread is virtual. Rings are per thread, so both
+ * {@link Rings} and ring-netty's allocator ask it before giving a thread a ring.
  */
-final class VirtualThreads {
+public final class VirtualThreads {
 
     /** {@code Thread.isVirtual()}, or null before JDK 21. */
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
@@ -24,8 +25,8 @@ final class VirtualThreads {
         }
     }
 
-    /** True if {@code thread} is a virtual thread. */
-    static boolean isVirtual(Thread thread) {
+    /** True if {@code thread} is a virtual thread; always false before JDK 21. */
+    public static boolean isVirtual(Thread thread) {
         if (IS_VIRTUAL == null) {
             return false;
         }

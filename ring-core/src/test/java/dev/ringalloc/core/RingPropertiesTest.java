@@ -88,6 +88,33 @@ class RingPropertiesTest {
     }
 
     @Test
+    void flagsAreTrueOrFalseAndAnythingElseIsReported() {
+        assertThat(RingProperties.flag(KEY, true)).as("unset").isTrue();
+        System.setProperty(KEY, " FALSE ");
+        assertThat(RingProperties.flag(KEY, true)).isFalse();
+        System.setProperty(KEY, "True");
+        assertThat(RingProperties.flag(KEY, false)).isTrue();
+        assertThat(logged).isEmpty();
+        System.setProperty(KEY, "ture");
+        assertThat(RingProperties.flag(KEY, true)).as("a typo keeps the default, not false").isTrue();
+        assertThat(logged).hasSize(1);
+        assertThat(java.text.MessageFormat.format(logged.get(0).getMessage(), logged.get(0).getParameters()))
+                .isEqualTo("-D" + KEY + "=ture: expected true or false; using true");
+    }
+
+    @Test
+    void choicesAreMatchedIgnoringCaseAndAnythingElseIsReported() {
+        assertThat(RingProperties.choice(KEY, "a", "a", "bee")).as("unset").isEqualTo("a");
+        System.setProperty(KEY, " BEE");
+        assertThat(RingProperties.choice(KEY, "a", "a", "bee")).as("spelled as the choice").isEqualTo("bee");
+        assertThat(logged).isEmpty();
+        System.setProperty(KEY, "c");
+        assertThat(RingProperties.choice(KEY, "a", "a", "bee")).isEqualTo("a");
+        assertThat(java.text.MessageFormat.format(logged.get(0).getMessage(), logged.get(0).getParameters()))
+                .isEqualTo("-D" + KEY + "=c: expected one of a, bee; using a");
+    }
+
+    @Test
     void everyKeyHasTheLibrarysPrefix() {
         assertThatThrownBy(() -> RingProperties.size("ringalloc.capacity", 1, 1, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RingProperties.PREFIX);

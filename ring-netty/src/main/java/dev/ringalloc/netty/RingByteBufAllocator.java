@@ -3,6 +3,7 @@ package dev.ringalloc.netty;
 import dev.ringalloc.core.Ring;
 import dev.ringalloc.core.RingProperties;
 import dev.ringalloc.core.RingStats;
+import dev.ringalloc.core.VirtualThreads;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,15 +17,11 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -151,14 +148,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         DEFAULT_RING_CAPACITY = RingProperties.size(RING_CAPACITY_PROPERTY, 4 << 20, Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
         DEFAULT_MAX_RING_ALLOCATION = RingProperties.size(MAX_RING_ALLOCATION_PROPERTY, 64 << 10, 1, Ring.MAX_CAPACITY);
         DEFAULT_MAX_REGIONS_VISITED = RingProperties.size(MAX_REGIONS_VISITED_PROPERTY, 1024, 1, Integer.MAX_VALUE);
-        DEFAULT_HEAP_RINGS = Boolean.parseBoolean(RingProperties.get(HEAP_RINGS_PROPERTY, "true").trim());
-        DEFAULT_RINGS_FOR_ALL_THREADS = Boolean.parseBoolean(RingProperties.get(RINGS_FOR_ALL_THREADS_PROPERTY, "false").trim());
-        String fallback = RingProperties.get(FALLBACK_PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
-        if (!fallback.equals("default") && !fallback.equals("pooled") && !fallback.equals("unpooled")) {
-            logger.warn("-D{}={}: expected default, pooled or unpooled; using default", FALLBACK_PROPERTY, fallback);
-            fallback = "default";
-        }
-        DEFAULT_FALLBACK = fallback;
+        DEFAULT_HEAP_RINGS = RingProperties.flag(HEAP_RINGS_PROPERTY, true);
+        DEFAULT_RINGS_FOR_ALL_THREADS = RingProperties.flag(RINGS_FOR_ALL_THREADS_PROPERTY, false);
+        DEFAULT_FALLBACK = RingProperties.choice(FALLBACK_PROPERTY, "default", "default", "pooled", "unpooled");
         if (logger.isDebugEnabled()) {
             logger.debug("-D{}: {}", RING_CAPACITY_PROPERTY, DEFAULT_RING_CAPACITY);
             logger.debug("-D{}: {}", MAX_RING_ALLOCATION_PROPERTY, DEFAULT_MAX_RING_ALLOCATION);
@@ -173,8 +165,6 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     /** The allocator with every default (system properties, else built-in). Creates no ring until used. */
     public static final RingByteBufAllocator DEFAULT = builder().build();
 
-    /** {@code Thread.isVirtual()} (JDK 21+), or null before it existed: no virtual threads then. */
-    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     /** Retires the rings of threads that ended without clean-up once the garbage collector finds them. */
     private static final Cleaner RING_CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "ringalloc-netty-cleaner");
@@ -349,28 +339,12 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return null;
         }
         Thread thread = Thread.currentThread();
-        if (!(thread instanceof FastThreadLocalThread) && (!ringsForAllThreads || isVirtual(thread))) {
+        if (!(thread instanceof FastThreadLocalThread) && (!ringsForAllThreads || VirtualThreads.isVirtual(thread))) {
             return null;
         }
         // After FastThreadLocal.removeAll() on a live thread (some executors do that between tasks) the old ring
         // is retired by onRemoval and lives on until its buffers are released; get() then starts a new one.
         return (direct ? directRings : heapRingsLocal).get();
-    }
-
-    private static boolean isVirtual(Thread thread) {
-        try {
-            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(thread);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    private static MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException e) {
-            return null; // before JDK 21
-        }
     }
 
     /** A thread's ring of one kind: created on first use, retired when the thread cleans up its thread-locals. */
@@ -746,7 +720,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return this;
         }
 
-        /** Whether {@code buffer()} returns direct (ring) buffers, true by default, or heap (fallback) ones. */
+        /** Whether {@code buffer()} returns direct buffers (true, the default) or heap ones. */
         public Builder preferDirect(boolean preferDirect) {
             this.preferDirect = preferDirect;
             return this;

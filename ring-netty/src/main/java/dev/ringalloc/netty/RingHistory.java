@@ -47,8 +47,7 @@ import java.util.function.LongSupplier;
 final class RingHistory {
 
     /** Allocation-site mode: see {@link RingByteBufAllocator#ALLOCATION_SITES_PROPERTY}. */
-    static final boolean SITES =
-            Boolean.parseBoolean(RingProperties.get(RingByteBufAllocator.ALLOCATION_SITES_PROPERTY, "false").trim());
+    static final boolean SITES = RingProperties.flag(RingByteBufAllocator.ALLOCATION_SITES_PROPERTY, false);
 
     /** Allocations between two time samples: a power of two. */
     static final int SAMPLE_EVERY = 1024;

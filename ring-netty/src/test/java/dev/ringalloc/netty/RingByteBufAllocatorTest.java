@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +36,7 @@ import static dev.ringalloc.netty.TestSupport.inRing;
 import static dev.ringalloc.netty.TestSupport.ringBuf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The allocator: where buffers come from, fallbacks, ring lifetime, threads, metrics, bad input. */
 class RingByteBufAllocatorTest {
@@ -161,6 +164,28 @@ class RingByteBufAllocatorTest {
         // the thread ended without FastThreadLocal clean-up: its ring is retired and freed on the next look
         assertThat(alloc.metric().rings()).isZero();
         assertThat(alloc.metric().allocations()).isOne(); // counters of freed rings are kept
+    }
+
+    /** One ring per virtual thread would reserve a ring each: they get none, even with rings for all threads. */
+    @Test
+    void virtualThreadsGetNoRingEvenWhenEveryThreadMay() throws Throwable {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
+        RingByteBufAllocator alloc = small().ringsForAllThreads(true).build();
+        boolean[] inRing = {true, true}; // written by the virtual thread, read after join()
+        Thread virtual = (Thread) MethodHandles.publicLookup()
+                .findStatic(Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class))
+                .invoke((Runnable) () -> {
+                    ByteBuf direct = alloc.directBuffer(100);
+                    ByteBuf heap = alloc.heapBuffer(100);
+                    inRing[0] = inRing(direct);
+                    inRing[1] = inRing(heap);
+                    direct.release();
+                    heap.release();
+                });
+        virtual.join();
+        assertThat(inRing).containsExactly(false, false);
+        assertThat(alloc.metric().fallbacks(FallbackReason.NO_RING)).isEqualTo(2);
+        assertThat(alloc.metric().rings()).isZero();
     }
 
     @Test
