@@ -53,6 +53,8 @@ public final class Plan {
 
     /** Allocator series in table order; the ring first. */
     public static final List<String> ALLOCATORS = List.of(NettyAllocator.ALL.split(","));
+    /** The heap table of benchmark 1: each allocator's heap buffers. */
+    public static final List<String> HEAP_ALLOCATORS = List.of("ringHeap", "pooledHeap", "adaptiveHeap", "unpooledHeap");
     /** Benchmark 7's allocators: the direct ones. */
     public static final List<String> MIXED_ALLOCATORS = List.of("ring", "pooled", "adaptive", "unpooledDirect");
     /** ring-core and the JVM's buffers, for RingAl's tables. */
@@ -103,6 +105,15 @@ public final class Plan {
                 }
                 p.add(t, FloorBenchmark.class, "write", FloorBenchmark.SERIES, size, medianForks, null, "size", size,
                         "window", window);
+            }
+        }
+
+        TableSpec heap = ShortLivedBenchmark.heapTable();
+        for (String size : full ? List.of("64", "1024", "16384") : List.of("1024")) {
+            for (String a : HEAP_ALLOCATORS) {
+                String series = a.equals("unpooledHeap") ? a : a.substring(0, a.length() - "Heap".length());
+                p.add(heap, ShortLivedBenchmark.class, "allocateWriteRelease", series, size, medianForks, null,
+                        "allocator", a, "size", size, "window", "64");
             }
         }
 

@@ -42,7 +42,7 @@ public final class RingWiring {
             return;
         }
         RingByteBufAllocatorMetric metric = ((RingByteBufAllocator) allocator).metric();
-        // Heap requests are the fallback's by design (rings hold direct memory): not a sign of a small ring.
+        // HEAP fallbacks happen only with heap rings turned off, by choice: not a sign of a small ring.
         long fallbacks = metric.fallbacks() - metric.fallbacks(FallbackReason.HEAP);
         long total = metric.allocations() + fallbacks;
         if (total > 0 && fallbacks > MAX_FALLBACK_SHARE * total) {

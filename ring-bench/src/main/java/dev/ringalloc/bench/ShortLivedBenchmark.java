@@ -71,6 +71,19 @@ public class ShortLivedBenchmark extends EventLoopBenchmark {
                         Target.zeroGarbage());
     }
 
+    /**
+     * The table of heap buffers (window 64): the ring's heap rings against Netty's heap allocators. Series are named
+     * as in the direct tables ({@code ring}, {@code pooled}, ...); the allocators run are their heap kinds
+     * ({@code ringHeap}, {@code pooledHeap}, ...).
+     */
+    static TableSpec heapTable() {
+        return TableSpec.of("shortLived-heap-w64", "1. Short-lived Netty heap buffers, window 64", "pooled",
+                        "heapBuffer(size), write size bytes, release the oldest of 64 in flight; series are the "
+                                + "allocators' heap buffers")
+                .targets(Target.ratio("pooled", 1.5, "64", "1024", "16384"),
+                        Target.ratio("unpooledHeap", 1.5, "64", "1024", "16384"), Target.zeroGarbage());
+    }
+
     /** Builds the allocator on the benchmark thread (the ring's owner) and the payload. */
     @Setup(Level.Trial)
     public void setUp() {

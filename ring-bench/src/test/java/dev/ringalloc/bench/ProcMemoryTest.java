@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ProcMemoryTest {
     private static final String SMAPS = String.join("\n",
-            "7f0000000000-7f0000400000 rw-s 00000000 00:1a 4242      /dev/shm/ringalloc-77-0 (deleted)",
+            "7f0000000000-7f0000400000 rw-p 00000000 00:1a 4242      /tmp/ringalloc-77-0 (deleted)",
             "Size:               4096 kB",
             "Rss:                 128 kB",
             "Pss:                 128 kB",
@@ -21,7 +21,7 @@ class ProcMemoryTest {
             "7f0000400000-7f0000800000 rw-p 00000000 00:00 0 ",
             "Size:               4096 kB",
             "Rss:                4096 kB",
-            "7f0000800000-7f0000c00000 rw-s 00000000 00:1a 4243      /dev/shm/ringalloc-77-1 (deleted)",
+            "7f0000800000-7f0000c00000 rw-p 00000000 00:1a 4243      /tmp/ringalloc-77-1 (deleted)",
             "Rss:                  64 kB",
             "55d0c0a00000-55d0c0a01000 r--p 00000000 fe:00 12   /usr/bin/java",
             "Rss:                   4 kB");

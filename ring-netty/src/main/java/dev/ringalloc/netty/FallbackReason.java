@@ -14,6 +14,6 @@ public enum FallbackReason {
      * the allocator was not built with rings for all threads), or its ring could not be created.
      */
     NO_RING,
-    /** A heap buffer was requested: rings hold direct memory only. */
+    /** A heap buffer was requested from an allocator built with heap rings turned off. */
     HEAP
 }
