@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Netty rows of the README's bad-input table: what a {@link RingByteBuf} user gets for each bad input, and
+ * The Netty rows of the bad-input table (docs/bad-input.md): what a {@link RingByteBuf} user gets for each bad input, and
  * proof that the ring is intact afterwards (nothing held, the whole ring one free run).
  */
 class NettyBadInputTableTest {
