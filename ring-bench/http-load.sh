@@ -16,14 +16,8 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "http-load: wrk not found. Install it (Debian/Ubuntu: apt-get install -y wrk; macOS: brew install wrk) and run again." >&2
   exit 2
 fi
-jar="$root/ring-bench/target/benchmarks.jar"
-if [ ! -f "$jar" ]; then
-  echo "Building ring-core, ring-netty and ring-bench ..." >&2
-  if ! build_log=$(mvn -B -q -f "$root/pom.xml" package -DskipTests -pl ring-bench -am 2>&1); then
-    echo "$build_log" >&2
-    exit 1
-  fi
-fi
+. "$root/ring-bench/jvm.sh"
+[ -f "$jar" ] || build_jar
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x64 ;;
   Linux-aarch64) platform=linux-arm64 ;;
@@ -37,4 +31,4 @@ for arg in "$@"; do
     mvn -B -q -f "$root/pom.xml" -pl ring-bench dependency:unpack@async-profiler >&2 || true
   fi
 done
-exec java -cp "$jar" dev.ringalloc.bench.server.HttpLoad --out "$root/results" --async-profiler "$profiler" "$@"
+exec "$java" $java_flags -cp "$jar" dev.ringalloc.bench.server.HttpLoad --out "$root/results" --async-profiler "$profiler" "$@"

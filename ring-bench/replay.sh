@@ -10,12 +10,6 @@
 # Exit code 2: the recording (or an argument) cannot be used; the message says why.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-jar="$root/ring-bench/target/benchmarks.jar"
-if [ ! -f "$jar" ]; then
-  echo "Building ring-core, ring-netty and ring-bench ..." >&2
-  if ! build_log=$(mvn -B -q -f "$root/pom.xml" package -DskipTests -pl ring-bench -am 2>&1); then
-    echo "$build_log" >&2
-    exit 1
-  fi
-fi
-exec java -cp "$jar" dev.ringalloc.bench.replay.Replay --out "$root/results" "$@"
+. "$root/ring-bench/jvm.sh"
+[ -f "$jar" ] || build_jar
+exec "$java" $java_flags -cp "$jar" dev.ringalloc.bench.replay.Replay --out "$root/results" "$@"
