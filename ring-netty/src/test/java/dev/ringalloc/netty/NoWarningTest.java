@@ -21,6 +21,16 @@ class NoWarningTest {
 
     @Test
     void aJvmUsingRingsPrintsNoWarning() throws Exception {
+        runQuietChild(List.of());
+    }
+
+    /** The same with direct rings mapped outside any arena, freed by the garbage collector (JDK 22+ only differs). */
+    @Test
+    void aJvmUsingRingsOutsideArenasPrintsNoWarning() throws Exception {
+        runQuietChild(List.of("-Ddev.ringalloc.memory.freeAtOnce=false"));
+    }
+
+    private static void runQuietChild(List<String> properties) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
@@ -28,6 +38,7 @@ class NoWarningTest {
             // Netty 4.1 itself uses Unsafe on JDK 24+ unless told not to (4.2 does not by default): not ours to test.
             command.add("-Dio.netty.noUnsafe=true");
         }
+        command.addAll(properties);
         command.add(QuietChild.class.getName());
         Process p = new ProcessBuilder(command).start();
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("the child finished").isTrue();
@@ -35,6 +46,6 @@ class NoWarningTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("exit code; stderr:%n%s", err).isZero();
         assertThat(out).contains("QUIET-CHILD done");
-        assertThat(err).as("the child's standard error on JDK %s", Runtime.version()).isEmpty();
+        assertThat(err).as("the child's standard error on JDK %s with %s", Runtime.version(), properties).isEmpty();
     }
 }
