@@ -47,10 +47,14 @@ class CompareTest {
                 "ShortLivedBenchmark", "FloorBenchmark", "CrossThreadBenchmark", "GrowthBenchmark",
                 "RingAlTablesBenchmark", "EchoBenchmark", "MixedWorkloadBenchmark");
         assertThat(quick.configs()).allSatisfy(c -> assertThat(c.forks()).isEqualTo(1));
-        // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; (5 allocators + bound) × 4 hand-off;
-        // 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo; benchmark 7: 2 size mixes × (3 shares
-        // of long-lived buffers + the hand-off) × 4 direct allocators.
-        assertThat(full.configs()).hasSize(60 + 12 + 24 + 20 + 40 + 15 + 32);
+        // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; the heap table, 4 heap allocators × 3 sizes;
+        // (5 allocators + bound) × 4 hand-off; 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo;
+        // benchmark 7: 2 size mixes × (3 shares of long-lived buffers + the hand-off) × 4 direct allocators.
+        assertThat(full.configs()).hasSize(60 + 12 + 12 + 24 + 20 + 40 + 15 + 32);
+        assertThat(full.filter("^shortLived-heap-w64$").configs()).extracting(c -> c.series() + "@" + c.key())
+                .containsExactly("ring@64", "pooled@64", "adaptive@64", "unpooledHeap@64",
+                        "ring@1024", "pooled@1024", "adaptive@1024", "unpooledHeap@1024",
+                        "ring@16384", "pooled@16384", "adaptive@16384", "unpooledHeap@16384");
         assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class
                         || c.benchmark() == MixedWorkloadBenchmark.class)
                 .hasSize(56).allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
@@ -61,7 +65,7 @@ class CompareTest {
                 "¼ released by another thread adaptive", "¼ released by another thread unpooledDirect");
         assertThat(full.filter("^echo$").configs()).hasSize(15);
         assertThat(full.tables()).extracting(TableSpec::id).containsExactly("shortLived-w1", "shortLived-w64",
-                "shortLived-w1024", "crossThread", "growth-w64", "ringal-fixed", "ringal-extendable", "echo",
+                "shortLived-w1024", "shortLived-heap-w64", "crossThread", "growth-w64", "ringal-fixed", "ringal-extendable", "echo",
                 "mixed-logUniform", "mixed-framing");
     }
 
