@@ -516,12 +516,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             } else {
                 memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
             }
-        } else if (a != null ? ADDRESS_COPY && dst.hasMemoryAddress() : hasMemoryAddress() && dst.hasMemoryAddress()) {
-            if (a != null) {
-                PlatformDependent.copyMemory(a, arrayBase + index, dst.memoryAddress() + dstIndex, length);
-            } else {
-                PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
-            }
+        } else if (a != null && ADDRESS_COPY && dst.hasMemoryAddress()) {
+            PlatformDependent.copyMemory(a, arrayBase + index, dst.memoryAddress() + dstIndex, length);
+        } else if (hasMemoryAddress() && dst.hasMemoryAddress()) { // never a heap buffer: it has no address
+            PlatformDependent.copyMemory(address + index, dst.memoryAddress() + dstIndex, length);
         } else {
             dst.setBytes(dstIndex, memory.slice(offset + index, length));
         }
@@ -629,12 +627,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             } else {
                 memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
             }
-        } else if (a != null ? ADDRESS_COPY && src.hasMemoryAddress() : hasMemoryAddress() && src.hasMemoryAddress()) {
-            if (a != null) {
-                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, a, arrayBase + index, length);
-            } else {
-                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
-            }
+        } else if (a != null && ADDRESS_COPY && src.hasMemoryAddress()) {
+            PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, a, arrayBase + index, length);
+        } else if (hasMemoryAddress() && src.hasMemoryAddress()) { // never a heap buffer: it has no address
+            PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, address + index, length);
         } else {
             src.getBytes(srcIndex, memory.slice(offset + index, length));
         }
