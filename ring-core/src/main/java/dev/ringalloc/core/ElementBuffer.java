@@ -18,19 +18,19 @@ abstract class ElementBuffer extends RegionHolder {
     enum Kind {
         LONGS(Long.BYTES) {
             @Override
-            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+            ElementBuffer make(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
                 return new FixedLongBuffer(allocator, pool);
             }
         },
         INTS(Integer.BYTES) {
             @Override
-            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+            ElementBuffer make(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
                 return new FixedIntBuffer(allocator, pool);
             }
         },
         DOUBLES(Double.BYTES) {
             @Override
-            ElementBuffer make(RingAllocator allocator, BufferPool pool) {
+            ElementBuffer make(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
                 return new FixedDoubleBuffer(allocator, pool);
             }
         };
@@ -43,7 +43,7 @@ abstract class ElementBuffer extends RegionHolder {
         }
 
         /** A new, unbound object of this kind for {@code pool}. */
-        abstract ElementBuffer make(RingAllocator allocator, BufferPool pool);
+        abstract ElementBuffer make(RingAllocator allocator, ObjectPool<RegionHolder> pool);
     }
 
     /** log2 of the element width in bytes. */
@@ -53,7 +53,7 @@ abstract class ElementBuffer extends RegionHolder {
     /** Elements the region holds. Written by the owner at hand-out. */
     int capacity;
 
-    ElementBuffer(RingAllocator allocator, BufferPool pool, Kind kind) {
+    ElementBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool, Kind kind) {
         super(allocator, pool);
         this.shift = Integer.numberOfTrailingZeros(kind.width);
     }

@@ -23,7 +23,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
     /** A move copies the bytes into a new region twice the capacity: the usual doubling. */
     static final int MOVE_GROWTH = 2;
 
-    ExtendableBuffer(RingAllocator allocator, BufferPool pool) {
+    ExtendableBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool);
     }
 

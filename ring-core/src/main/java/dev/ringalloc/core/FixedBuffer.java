@@ -12,7 +12,7 @@ package dev.ringalloc.core;
  */
 public final class FixedBuffer extends RegionBuffer<FixedBuffer> {
 
-    FixedBuffer(RingAllocator allocator, BufferPool pool) {
+    FixedBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool);
     }
 

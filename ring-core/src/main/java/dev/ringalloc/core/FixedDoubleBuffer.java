@@ -15,7 +15,7 @@ import java.nio.DoubleBuffer;
  */
 public final class FixedDoubleBuffer extends ElementBuffer {
 
-    FixedDoubleBuffer(RingAllocator allocator, BufferPool pool) {
+    FixedDoubleBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool, Kind.DOUBLES);
     }
 

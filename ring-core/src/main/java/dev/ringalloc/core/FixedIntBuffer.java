@@ -15,7 +15,7 @@ import java.nio.IntBuffer;
  */
 public final class FixedIntBuffer extends ElementBuffer {
 
-    FixedIntBuffer(RingAllocator allocator, BufferPool pool) {
+    FixedIntBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool, Kind.INTS);
     }
 

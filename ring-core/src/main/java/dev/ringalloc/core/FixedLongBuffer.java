@@ -15,7 +15,7 @@ import java.nio.LongBuffer;
  */
 public final class FixedLongBuffer extends ElementBuffer {
 
-    FixedLongBuffer(RingAllocator allocator, BufferPool pool) {
+    FixedLongBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool, Kind.LONGS);
     }
 

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  */
 public final class FrozenBuffer extends ReadableBytes {
 
-    FrozenBuffer(RingAllocator allocator, BufferPool pool) {
+    FrozenBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool);
     }
 

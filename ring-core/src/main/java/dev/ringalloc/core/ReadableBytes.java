@@ -12,7 +12,7 @@ abstract class ReadableBytes extends RegionHolder {
     /** Bytes written so far (frozen: the bytes frozen). Written by the holder; see {@link RegionHolder}. */
     int length;
 
-    ReadableBytes(RingAllocator allocator, BufferPool pool) {
+    ReadableBytes(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool);
     }
 

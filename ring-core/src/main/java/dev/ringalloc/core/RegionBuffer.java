@@ -21,7 +21,7 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
      */
     int room;
 
-    RegionBuffer(RingAllocator allocator, BufferPool pool) {
+    RegionBuffer(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         super(allocator, pool);
     }
 

@@ -35,7 +35,7 @@ public abstract class RegionHolder implements AutoCloseable {
 
     final RingAllocator allocator;
     /** The pool this object returns to once its region is released. */
-    final BufferPool pool;
+    final ObjectPool<RegionHolder> pool;
     /** The ring's bytes; absolute access only. */
     final ByteBuffer memory;
     /** The address of {@link #memory}'s byte 0 where bulk copies go by address, else -1: see {@link PayloadCopy}. */
@@ -56,7 +56,7 @@ public abstract class RegionHolder implements AutoCloseable {
      */
     private int holders;
 
-    RegionHolder(RingAllocator allocator, BufferPool pool) {
+    RegionHolder(RingAllocator allocator, ObjectPool<RegionHolder> pool) {
         this.allocator = allocator;
         this.pool = pool;
         this.memory = allocator.ring().memory();

@@ -783,21 +783,25 @@ public final class Ring extends RingOwnerPadding {
 
     /**
      * Releases the region named by {@code handle}. Any thread: on the owner (see {@link #bindOwner}) it is
-     * {@link #releaseOnOwner}; on any other thread one CAS on the region's guard.
+     * {@link #releaseOnOwner}, on any other {@link #releaseElsewhere}. A caller that already knows which thread
+     * it runs on (and needs to know it for its own state, such as a pool of buffer objects) calls those directly.
      *
+     * @return true if this release freed the ring: it was retired, and this was its last held region
      * @throws IllegalStateException if the region is not held under this handle (a double or stale
      *                               release); the ring is unchanged
      */
-    public void release(long handle) {
-        if (lvOwner() == Thread.currentThread()) {
-            releaseOnOwner(handle);
-        } else {
-            releaseElsewhere(handle);
-        }
+    public boolean release(long handle) {
+        return lvOwner() == Thread.currentThread() ? releaseOnOwner(handle) : releaseElsewhere(handle);
     }
 
-    /** The release of any thread: one CAS of the guard from locked to unlocked, retried only if its next moved. */
-    private void releaseElsewhere(long handle) {
+    /**
+     * {@link #release(long)} on a thread that is not the owner: one CAS of the guard from locked to unlocked,
+     * retried only if its {@code next} moved. Correct on the owner too, only slower than {@link #releaseOnOwner}.
+     *
+     * @return true if this release freed the ring: it was retired, and this was its last held region
+     * @throws IllegalStateException as {@link #release(long)}
+     */
+    public boolean releaseElsewhere(long handle) {
         final int index = checkedIndex(handle);
         final int stamp = stampOfHandle(handle);
         long g;
@@ -807,33 +811,33 @@ public final class Ring extends RingOwnerPadding {
                 throw released(handle);
             }
         } while (!casGuard(index, g, g & ~LOCKED)); // retries only if the owner moved `next` meanwhile
-        if (lvState() == RETIRED) {
-            freeIfEmpty();
-        }
+        return lvState() == RETIRED && freeIfEmpty();
     }
 
     /**
-     * {@link #release(long)} for the owner thread: the same checks, then a store-release instead of a
-     * CAS. A held guard is written only by the owner (growth, shrink) and by the region's releaser; here
+     * {@link #release(long)} for the owner thread, and only for it: the same checks, then a store-release instead
+     * of a CAS. A held guard is written only by the owner (growth, shrink) and by the region's releaser; here
      * both are the calling thread, so no atomic read-modify-write is needed. (A racing double release
      * from another thread, itself a bug, may then go unreported; it cannot corrupt the ring, as both
      * write the same unlocked word and the owner cannot reuse the region while it is in this method.)
      *
+     * @return true if this release freed the ring: it was retired, and this was its last held region
      * @throws IllegalStateException as {@link #release(long)}
      */
-    public void releaseOnOwner(long handle) {
+    public boolean releaseOnOwner(long handle) {
         if (memory.serializesReleases()) {
-            releaseElsewhere(handle);
+            boolean freed = releaseElsewhere(handle);
             releasedOnOwner = indexOf(handle);
-            return;
+            return freed;
         }
         soGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
         releasedOnOwner = indexOf(handle);
         if (lvState() == RETIRED) {
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();
-            freeIfEmpty();
+            return freeIfEmpty();
         }
+        return false;
     }
 
     private int checkedIndex(long handle) {
@@ -915,21 +919,23 @@ public final class Ring extends RingOwnerPadding {
      * Frees the memory if no region is held. Called after a state write or a release CAS, both
      * volatile, and reads guards volatile: of a retire racing the last release, at least one sees the
      * other's write, and the state CAS lets exactly one of them mark the ring FREED.
+     *
+     * @return true if this call marked the ring FREED
      */
-    private void freeIfEmpty() {
+    private boolean freeIfEmpty() {
         enterWalk();
         try {
             if (lvState() != RETIRED) {
-                return;
+                return false;
             }
             for (int cur = 0; cur != tail; ) {
                 long g = lvGuard(cur);
                 if (isLocked(g)) {
-                    return;
+                    return false;
                 }
                 cur = checkedNext(g, cur);
             }
-            casState(RETIRED, FREED);
+            return casState(RETIRED, FREED);
         } finally {
             leaveWalk();
         }

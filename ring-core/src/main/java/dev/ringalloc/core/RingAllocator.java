@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * A ring allocator for short-lived buffers: one fixed block of direct memory, owned by one thread,
@@ -40,6 +41,9 @@ public final class RingAllocator {
     /** Capacity of a ring when nothing else is configured: 1 MiB. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
+    /** Slots per pool for buffer objects released on other threads (see {@link ObjectPool}). */
+    static final int RETURN_SLOTS = 1024;
+
     /** Default for {@link Builder#maxRegionsVisited(int)}: no bound but the one-lap limit. */
     public static final int UNBOUNDED_VISITS = Integer.MAX_VALUE;
 
@@ -48,14 +52,16 @@ public final class RingAllocator {
     final long address;
     private final int quarantine;
     private final boolean recycling;
-    private final BufferPool fixedPool;
-    private final BufferPool extendablePool;
-    private final BufferPool frozenPool;
+    private final ObjectPool<RegionHolder> fixedPool;
+    private final ObjectPool<RegionHolder> extendablePool;
+    private final ObjectPool<RegionHolder> frozenPool;
     /**
      * The typed buffers' pools, by {@link ElementBuffer.Kind}: made on first use, by the owner (only the owner
      * allocates typed buffers); other threads reach a pool only through the objects it made.
      */
-    private final BufferPool[] elementPools = new BufferPool[ElementBuffer.Kind.values().length];
+    @SuppressWarnings("unchecked")
+    private final ObjectPool<RegionHolder>[] elementPools =
+            (ObjectPool<RegionHolder>[]) new ObjectPool<?>[ElementBuffer.Kind.values().length];
 
 
     RingAllocator(Ring ring, int quarantine, boolean recycling) {
@@ -68,8 +74,8 @@ public final class RingAllocator {
         this.frozenPool = pool(p -> new FrozenBuffer(this, p));
     }
 
-    private BufferPool pool(java.util.function.Function<BufferPool, RegionHolder> factory) {
-        return new BufferPool(factory, quarantine, recycling);
+    private ObjectPool<RegionHolder> pool(Function<ObjectPool<RegionHolder>, RegionHolder> factory) {
+        return new ObjectPool<>(factory, quarantine, recycling ? RETURN_SLOTS : 0);
     }
 
     /**
@@ -160,7 +166,7 @@ public final class RingAllocator {
         if (handle == Ring.NO_REGION) {
             return null;
         }
-        BufferPool pool = elementPools[kind.ordinal()];
+        ObjectPool<RegionHolder> pool = elementPools[kind.ordinal()];
         if (pool == null) {
             pool = pool(p -> kind.make(this, p));
             elementPools[kind.ordinal()] = pool;
@@ -230,13 +236,19 @@ public final class RingAllocator {
     }
 
     /**
-     * Releases a holder's region (the ring chooses a store or a CAS by the calling thread) and takes the object
-     * back into its pool: the owner's waiting line, or the return queue of other threads. The object is not
-     * touched after it is queued: from then on the owner may hand it out again.
+     * Releases a holder's region and takes the object back into its pool, both by the path of the calling
+     * thread, read once: on the owner the ring's store and the pool's waiting line, on any other thread the
+     * ring's CAS and the pool's return queue. The object is not touched after it is queued: from then on the
+     * owner may hand it out again.
      */
     void release(long handle, RegionHolder holder) {
-        ring.release(handle);
-        recycle(holder);
+        if (lvOwner() == Thread.currentThread()) {
+            ring.releaseOnOwner(handle);
+            holder.pool.recycleOnOwner(holder);
+        } else {
+            ring.releaseElsewhere(handle);
+            holder.pool.recycleElsewhere(holder);
+        }
     }
 
     /** Takes an object back into its pool without releasing a region (its region moved on to another object). */

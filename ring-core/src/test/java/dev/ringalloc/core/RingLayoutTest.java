@@ -10,10 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout {@link RingOwnerFields} claims: every field the owner writes on an allocation lies at least one
- * cache line (64 bytes) before every field a releasing thread reads ({@code Ring}'s own), so that allocating does
- * not invalidate the lines a release on another thread needs. Field offsets come from {@code sun.misc.Unsafe},
- * so the test runs where the library may use it (JDK 17 to 23, or 24+ with the JVM's permission).
+ * The layouts that padding claims. {@link RingOwnerFields}: every field the owner writes on an allocation lies at
+ * least one cache line (64 bytes) before every field a releasing thread reads ({@code Ring}'s own), so that
+ * allocating does not invalidate the lines a release on another thread needs. {@link ReturnQueue}: the slots'
+ * fields, the producers' and the consumer's index lie a cache line apart, so that a poll does not invalidate
+ * the line every offer reads. Field offsets come from {@code sun.misc.Unsafe}, so the test runs where the
+ * library may use it (JDK 17 to 23, or 24+ with the JVM's permission).
  */
 class RingLayoutTest {
 
@@ -32,6 +34,34 @@ class RingLayoutTest {
         assertThat(firstReleaserField - lastOwnerField)
                 .as("bytes between the owner's last field and Ring's first (memory, tail, state...)")
                 .isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void returnQueueIndicesAreACacheLineApartFromEachOtherAndFromTheSlots() {
+        assumeTrue(UnsafeAccess.UNSAFE != null, "field offsets need sun.misc.Unsafe");
+        long slots = offset(ReturnQueue.class, "slots");
+        long mask = offset(ReturnQueue.class, "mask");
+        long producerIndex = offset(ReturnQueue.class, "producerIndex");
+        long producerLimit = offset(ReturnQueue.class, "producerLimit");
+        long consumerIndex = offset(ReturnQueue.class, "consumerIndex");
+        long producersFirst = Math.min(producerIndex, producerLimit);
+        long producersLast = Math.max(producerIndex, producerLimit) + 8;
+        assertThat(producersFirst - (Math.max(slots, mask) + 8)).as("bytes between the slots' fields and the producers'")
+                .isGreaterThanOrEqualTo(64);
+        assertThat(consumerIndex - producersLast).as("bytes between the producers' fields and the consumer's index")
+                .isGreaterThanOrEqualTo(64);
+    }
+
+    /** The offset of field {@code name}, declared by {@code type} or one of its superclasses. */
+    private static long offset(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : instanceFields(c)) {
+                if (f.getName().equals(name)) {
+                    return UnsafeAccess.UNSAFE.objectFieldOffset(f);
+                }
+            }
+        }
+        throw new AssertionError("no field " + name + " in " + type + " or its superclasses");
     }
 
     private static List<Field> instanceFields(Class<?> type) {

@@ -28,7 +28,7 @@ final class NioRingByteBuf extends RingByteBuf {
 
     private final boolean direct;
 
-    NioRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator, boolean direct) {
+    NioRingByteBuf(ThreadRing home, RingByteBufAllocator allocator, boolean direct) {
         super(home, allocator);
         this.direct = direct;
     }

@@ -23,7 +23,7 @@ import java.nio.channels.ScatteringByteChannel;
  * A {@link ByteBuf} handed out by {@link RingByteBufAllocator}: direct or heap, normally over one region of the
  * allocating event loop's ring of that kind, else over memory of the allocator's fallback. Every buffer the
  * allocator hands out is one, so {@link #alloc()} is always that allocator. Instances are recycled through the
- * allocating thread's pool (see {@code RingByteBufPool}): a buffer must not be used after its last release.
+ * allocating thread's pool (see {@code ThreadRing.pool}): a buffer must not be used after its last release.
  *
  * <h2>Memory</h2>
  * A buffer lives in a region of the ring of the event loop that allocated it, or, when the ring could not serve
@@ -86,10 +86,10 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     }
 
     /**
-     * The pool of the thread that created this object, which takes the object back at the last release; null for
-     * an object made for a thread without a ring, which is left to the garbage collector.
+     * The thread ring whose pool made this object and takes it back at the last release; null for an object made
+     * for a thread without a ring, which is left to the garbage collector.
      */
-    private final RingByteBufPool home;
+    private final ThreadRing home;
     /** The allocator whose thread ring's pool this object belongs to: it hands out only this allocator's buffers. */
     private final RingByteBufAllocator allocator;
 
@@ -139,7 +139,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     @SuppressWarnings("unused")
     private volatile int refCnt;
 
-    RingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
+    RingByteBuf(ThreadRing home, RingByteBufAllocator allocator) {
         super(0);
         this.home = home;
         this.allocator = allocator;
@@ -309,11 +309,16 @@ public abstract class RingByteBuf extends AbstractByteBuf {
      */
     private void deallocate() {
         final ThreadRing ring = threadRing;
-        freeMemory();
+        final Thread current = Thread.currentThread();
+        if (fallbackMemory != null) {
+            fallbackMemory.release();
+        } else {
+            ring.release(handle, current);
+        }
         if (home == null) {
             return; // made for a thread without a ring: garbage now
         }
-        if (ring == null || ring.pool != home) {
+        if (ring != home) {
             // Memory of the fallback or of another thread's ring (after a move): keep neither reachable from
             // this object's pool. The home ring's view stays, so that the next allocation reuses tmpNioBuf;
             // it is only ever as reachable as the pool itself, which belongs to that ring.
@@ -323,15 +328,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             threadRing = null;
             fallbackMemory = null;
         }
-        home.recycle(this);
-    }
-
-    private void freeMemory() {
-        if (fallbackMemory != null) {
-            fallbackMemory.release();
-        } else {
-            threadRing.release(handle);
-        }
+        home.recycle(this, current);
     }
 
     // ---- capacity -------------------------------------------------------------------------------------
@@ -421,7 +418,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (oldFallback != null) {
             oldFallback.release();
         } else {
-            oldRing.release(oldHandle);
+            oldRing.release(oldHandle, Thread.currentThread());
         }
     }
 

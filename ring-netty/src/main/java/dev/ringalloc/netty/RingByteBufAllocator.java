@@ -290,9 +290,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return buf;
     }
 
-    /** A new buffer object of the kind and access path this allocator uses, whose home is {@code pool}. */
-    private RingByteBuf newBufferObject(RingByteBufPool pool, boolean direct) {
-        return direct && memoryAddressAccess ? new UnsafeRingByteBuf(pool, this) : new NioRingByteBuf(pool, this, direct);
+    /** A new buffer object of the kind and access path this allocator uses, whose home is {@code home}. */
+    private RingByteBuf newBufferObject(ThreadRing home, boolean direct) {
+        return direct && memoryAddressAccess ? new UnsafeRingByteBuf(home, this) : new NioRingByteBuf(home, this, direct);
     }
 
     /**
@@ -380,7 +380,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
         RingHistory history = new RingHistory(Thread.currentThread());
         ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), history,
-                pool -> newBufferObject(pool, direct));
+                home -> newBufferObject(home, direct));
         RingRecord record = new RingRecord(ring, history);
         record.cleanable = RING_CLEANER.register(threadRing, record);
         registry.add(record);

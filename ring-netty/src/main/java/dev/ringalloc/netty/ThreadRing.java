@@ -1,10 +1,12 @@
 package dev.ringalloc.netty;
 
+import dev.ringalloc.core.ObjectPool;
 import dev.ringalloc.core.Ring;
 import io.netty.util.internal.PlatformDependent;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Function;
 
 /**
  * One thread's ring of one kind of memory (direct or heap) as the allocator sees it: the ring, its owner thread,
@@ -26,12 +28,26 @@ final class ThreadRing {
     final ByteBuffer memory;
     /** Native address of {@link #memory} index 0, or 0 for a heap ring or when Netty has no Unsafe. */
     final long address;
-    /** The buffer objects this thread allocates from this ring, and takes back from any thread. */
-    final RingByteBufPool pool;
+    /**
+     * Objects kept per thread ring for buffers released on other threads before the owner reuses them, as
+     * Netty's {@code Recycler} keeps per thread; a return to a full queue leaves the object to the garbage
+     * collector.
+     */
+    static final int RETURN_SLOTS = 4096;
+
+    /**
+     * The buffer objects this thread allocates (from this ring or, when the ring cannot serve, over fallback
+     * memory), taken back from any thread: newest first, no quarantine, as a {@code ByteBuf} must not be used
+     * after its last release anyway. Why not Netty's {@code Recycler}: its queue for other threads allocates a
+     * chunk each time it grows past one and drops it once drained, so a steady stream of cross-thread releases
+     * costs a few bytes of garbage per buffer; this queue is allocated once.
+     */
+    final ObjectPool<RingByteBuf> pool;
     /** Time samples and, in allocation-site mode, allocation sites: for the ages of live regions. */
     final RingHistory history;
 
-    ThreadRing(Ring ring, Thread owner, RingHistory history, RingByteBufPool.Factory newBuffer) {
+    /** @param newBuffer makes a new buffer object whose home is the given thread ring */
+    ThreadRing(Ring ring, Thread owner, RingHistory history, Function<ThreadRing, RingByteBuf> newBuffer) {
         ring.bindOwner(owner); // releases on the owner then take the store path (Ring.release)
         this.ring = ring;
         this.owner = owner;
@@ -39,7 +55,7 @@ final class ThreadRing {
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;
-        this.pool = new RingByteBufPool(owner, newBuffer);
+        this.pool = new ObjectPool<>(p -> newBuffer.apply(this), 0, RETURN_SLOTS); // used once constructed
     }
 
     /**
@@ -57,17 +73,24 @@ final class ThreadRing {
     }
 
     /**
-     * Releases a region of this ring ({@link Ring#release} chooses the owner's store or another thread's CAS),
-     * forgetting its site in allocation-site mode. A release that frees a retired ring reports it (one more load
-     * of the ring's state, on the line the release has just read).
+     * Releases a region of this ring on thread {@code current}: the owner's store or another thread's CAS,
+     * forgetting its site in allocation-site mode. A release that frees a retired ring reports it.
      */
-    void release(long handle) {
+    void release(long handle, Thread current) {
         if (RingHistory.SITES) {
             history.forgetSite(handle);
         }
-        ring.release(handle);
-        if (ring.isFreed()) {
+        if (current == owner ? ring.releaseOnOwner(handle) : ring.releaseElsewhere(handle)) {
             RingEvents.ringFreed(ring, history);
+        }
+    }
+
+    /** Takes back a buffer object whose home is this thread ring, released on thread {@code current}. */
+    void recycle(RingByteBuf buf, Thread current) {
+        if (current == owner) {
+            pool.recycleOnOwner(buf);
+        } else {
+            pool.recycleElsewhere(buf);
         }
     }
 

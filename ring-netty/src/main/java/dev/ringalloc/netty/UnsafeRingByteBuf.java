@@ -12,7 +12,7 @@ final class UnsafeRingByteBuf extends RingByteBuf {
 
     private static final boolean NATIVE_BIG_ENDIAN = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER;
 
-    UnsafeRingByteBuf(RingByteBufPool home, RingByteBufAllocator allocator) {
+    UnsafeRingByteBuf(ThreadRing home, RingByteBufAllocator allocator) {
         super(home, allocator);
     }
 
