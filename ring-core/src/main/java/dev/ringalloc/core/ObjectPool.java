@@ -25,20 +25,16 @@ import java.util.function.Function;
  *
  * @param <T> the objects' type
  */
-public final class ObjectPool<T> {
+public final class ObjectPool<T> extends ObjectPoolPadding {
 
     /** The most objects the waiting line keeps. */
     public static final int MAX_WAITING = 4096;
 
+    // Read by every thread that recycles (other threads read `returns`), never written after construction: a
+    // cache line away from the owner's fields (ObjectPoolPadding), which the owner writes on every get.
     private final Function<ObjectPool<T>, ? extends T> factory;
     private final int quarantine;
     private final ReturnQueue<T> returns;
-
-    // ---- owner only: the waiting line, a circular array, oldest at `first` ---------------------------
-
-    private Object[] waiting = new Object[16];
-    private int first;
-    private int count;
 
     /**
      * @param factory     makes a new object whose home is this pool
@@ -60,27 +56,7 @@ public final class ObjectPool<T> {
 
     /** An object to hand out; the owner thread only. Its fields are for the caller to set. */
     public T get() {
-        if (count <= quarantine) {
-            T returned = returns != null ? returns.poll() : null;
-            if (returned == null) {
-                return factory.apply(this);
-            }
-            add(returned);
-            if (count <= quarantine) {
-                return factory.apply(this);
-            }
-        }
-        int slot = quarantine == 0 ? (first + count - 1) & (waiting.length - 1) : first;
-        @SuppressWarnings("unchecked")
-        T object = (T) waiting[slot];
-        // Not only tidiness: a stale slot would keep a leaked buffer reachable, and Netty's leak detector
-        // reports a buffer only once it is unreachable.
-        waiting[slot] = null;
-        if (slot == first) {
-            first = (first + 1) & (waiting.length - 1);
-        }
-        count--;
-        return object;
+        return count > quarantine ? take() : refill();
     }
 
     /** Takes back an object released on the owner thread. */
@@ -95,6 +71,38 @@ public final class ObjectPool<T> {
         if (returns != null) {
             returns.offer(object); // full: dropped for the garbage collector
         }
+    }
+
+    /** The next object of the waiting line: its newest without a quarantine, else its oldest. */
+    @SuppressWarnings("unchecked")
+    private T take() {
+        final Object[] line = waiting;
+        final int slot;
+        if (quarantine == 0) {
+            slot = (first + --count) & (line.length - 1);
+        } else {
+            slot = first;
+            first = (slot + 1) & (line.length - 1);
+            count--;
+        }
+        T object = (T) line[slot];
+        // Not only tidiness: a stale slot would keep a leaked buffer reachable, and Netty's leak detector
+        // reports a buffer only once it is unreachable.
+        line[slot] = null;
+        return object;
+    }
+
+    /** Too few objects wait: one released on another thread, else a new one. */
+    private T refill() {
+        T returned = returns != null ? returns.poll() : null;
+        if (returned == null) {
+            return factory.apply(this);
+        }
+        if (quarantine == 0) {
+            return returned; // the line is empty: hand it out without writing the owner's fields
+        }
+        add(returned);
+        return count > quarantine ? take() : factory.apply(this);
     }
 
     private void add(T object) {
@@ -116,4 +124,27 @@ public final class ObjectPool<T> {
         waiting = larger;
         first = 0;
     }
+}
+
+/** {@link ObjectPool}'s owner-only fields: the waiting line, a circular array, oldest at {@code first}. */
+abstract class ObjectPoolOwnerFields {
+    Object[] waiting = new Object[16];
+    int first;
+    int count;
+}
+
+/**
+ * 128 bytes between {@link ObjectPoolOwnerFields} and {@link ObjectPool}'s own fields, which other threads read
+ * on every recycle (bytes, not longs: see {@link RingOwnerPadding}).
+ */
+@SuppressWarnings("unused")
+abstract class ObjectPoolPadding extends ObjectPoolOwnerFields {
+    byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
+    byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
+    byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
+    byte p048, p049, p050, p051, p052, p053, p054, p055, p056, p057, p058, p059, p060, p061, p062, p063;
+    byte p064, p065, p066, p067, p068, p069, p070, p071, p072, p073, p074, p075, p076, p077, p078, p079;
+    byte p080, p081, p082, p083, p084, p085, p086, p087, p088, p089, p090, p091, p092, p093, p094, p095;
+    byte p096, p097, p098, p099, p100, p101, p102, p103, p104, p105, p106, p107, p108, p109, p110, p111;
+    byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
 }

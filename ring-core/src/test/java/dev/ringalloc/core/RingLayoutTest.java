@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * least one cache line (64 bytes) before every field a releasing thread reads ({@code Ring}'s own), so that
  * allocating does not invalidate the lines a release on another thread needs. {@link ReturnQueue}: the slots'
  * fields, the producers' and the consumer's index lie a cache line apart, so that a poll does not invalidate
- * the line every offer reads. Field offsets come from {@code sun.misc.Unsafe}, so the test runs where the
+ * the line every offer reads. {@link ObjectPool}: the owner's waiting line a cache line before the fields every
+ * recycling thread reads. Field offsets come from {@code sun.misc.Unsafe}, so the test runs where the
  * library may use it (JDK 17 to 23, or 24+ with the JVM's permission).
  */
 class RingLayoutTest {
@@ -49,6 +50,21 @@ class RingLayoutTest {
         assertThat(producersFirst - (Math.max(slots, mask) + 8)).as("bytes between the slots' fields and the producers'")
                 .isGreaterThanOrEqualTo(64);
         assertThat(consumerIndex - producersLast).as("bytes between the producers' fields and the consumer's index")
+                .isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void objectPoolOwnerFieldsAreACacheLineBeforeTheFieldsOtherThreadsRead() {
+        assumeTrue(UnsafeAccess.UNSAFE != null, "field offsets need sun.misc.Unsafe");
+        long lastOwnerField = 0;
+        for (String name : new String[] {"waiting", "first", "count"}) {
+            lastOwnerField = Math.max(lastOwnerField, offset(ObjectPool.class, name) + 8);
+        }
+        long firstShared = Long.MAX_VALUE;
+        for (String name : new String[] {"factory", "quarantine", "returns"}) {
+            firstShared = Math.min(firstShared, offset(ObjectPool.class, name));
+        }
+        assertThat(firstShared - lastOwnerField).as("bytes between the owner's line and the fields recyclers read")
                 .isGreaterThanOrEqualTo(64);
     }
 
