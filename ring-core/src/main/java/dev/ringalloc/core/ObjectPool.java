@@ -4,9 +4,9 @@ import java.util.function.Function;
 
 /**
  * The buffer objects of one kind of one ring, kept for reuse so that an allocation creates no garbage,
- * whichever thread releases the buffer. ring-core keeps one per kind (fixed, extendable, frozen, each typed
- * kind) per {@link RingAllocator}; ring-netty one per thread ring for its {@code ByteBuf}s. Public for
- * ring-netty; applications have no use for it.
+ * whichever thread releases the buffer: one per kind (fixed, extendable, frozen, each typed kind) per
+ * {@link RingAllocator}. (ring-netty keeps its own typed stack for its {@code ByteBuf}s: this generic line ran
+ * its benchmarks 8-14 % slower; see its {@code RingByteBufPool}.)
  *
  * <p><b>Order.</b> With a quarantine of 0 the newest object released is handed out first: its lines are the
  * likeliest to be in the cache. With a quarantine of {@code q > 0} the oldest is, and only while more than
@@ -25,10 +25,10 @@ import java.util.function.Function;
  *
  * @param <T> the objects' type
  */
-public final class ObjectPool<T> extends ObjectPoolPadding {
+final class ObjectPool<T> extends ObjectPoolPadding {
 
     /** The most objects the waiting line keeps. */
-    public static final int MAX_WAITING = 4096;
+    static final int MAX_WAITING = 4096;
 
     // Read by every thread that recycles (other threads read `returns`), never written after construction: a
     // cache line away from the owner's fields (ObjectPoolPadding), which the owner writes on every get.
@@ -45,7 +45,7 @@ public final class ObjectPool<T> extends ObjectPoolPadding {
      * @throws IllegalArgumentException if {@code quarantine} is negative or {@code returnSlots} is neither 0
      *                                  nor a power of two
      */
-    public ObjectPool(Function<ObjectPool<T>, ? extends T> factory, int quarantine, int returnSlots) {
+    ObjectPool(Function<ObjectPool<T>, ? extends T> factory, int quarantine, int returnSlots) {
         if (quarantine < 0) {
             throw new IllegalArgumentException("quarantine must not be negative, got " + quarantine);
         }
@@ -55,19 +55,19 @@ public final class ObjectPool<T> extends ObjectPoolPadding {
     }
 
     /** An object to hand out; the owner thread only. Its fields are for the caller to set. */
-    public T get() {
+    T get() {
         return count > quarantine ? take() : refill();
     }
 
     /** Takes back an object released on the owner thread. */
-    public void recycleOnOwner(T object) {
+    void recycleOnOwner(T object) {
         if (returns != null) {
             add(object);
         }
     }
 
     /** Takes back an object released on any thread but the owner. */
-    public void recycleElsewhere(T object) {
+    void recycleElsewhere(T object) {
         if (returns != null) {
             returns.offer(object); // full: dropped for the garbage collector
         }
@@ -79,7 +79,7 @@ public final class ObjectPool<T> extends ObjectPoolPadding {
         final Object[] line = waiting;
         final int slot;
         if (quarantine == 0) {
-            slot = (first + --count) & (line.length - 1);
+            slot = --count; // newest first: `first` stays 0, the line is a stack
         } else {
             slot = first;
             first = (slot + 1) & (line.length - 1);

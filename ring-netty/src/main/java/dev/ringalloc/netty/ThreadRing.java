@@ -1,6 +1,5 @@
 package dev.ringalloc.netty;
 
-import dev.ringalloc.core.ObjectPool;
 import dev.ringalloc.core.Ring;
 import io.netty.util.internal.PlatformDependent;
 
@@ -29,20 +28,10 @@ final class ThreadRing {
     /** Native address of {@link #memory} index 0, or 0 for a heap ring or when Netty has no Unsafe. */
     final long address;
     /**
-     * Objects kept per thread ring for buffers released on other threads before the owner reuses them, as
-     * Netty's {@code Recycler} keeps per thread; a return to a full queue leaves the object to the garbage
-     * collector.
-     */
-    static final int RETURN_SLOTS = 4096;
-
-    /**
      * The buffer objects this thread allocates (from this ring or, when the ring cannot serve, over fallback
-     * memory), taken back from any thread: newest first, no quarantine, as a {@code ByteBuf} must not be used
-     * after its last release anyway. Why not Netty's {@code Recycler}: its queue for other threads allocates a
-     * chunk each time it grows past one and drops it once drained, so a steady stream of cross-thread releases
-     * costs a few bytes of garbage per buffer; this queue is allocated once.
+     * memory), taken back from any thread.
      */
-    final ObjectPool<RingByteBuf> pool;
+    final RingByteBufPool pool;
     /** Time samples and, in allocation-site mode, allocation sites: for the ages of live regions. */
     final RingHistory history;
 
@@ -55,7 +44,7 @@ final class ThreadRing {
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;
-        this.pool = new ObjectPool<>(p -> newBuffer.apply(this), 0, RETURN_SLOTS); // used once constructed
+        this.pool = new RingByteBufPool(() -> newBuffer.apply(this)); // called once constructed
     }
 
     /**

@@ -22,7 +22,7 @@ public final class AllocatorCpuShare {
     public static final String WORKER_THREAD = "[http-worker";
 
     private static final Pattern ALLOCATOR_CLASS = Pattern.compile("(dev\\.ringalloc\\.core\\."
-            + "|dev\\.ringalloc\\.netty\\.(RingByteBufAllocator|ThreadRing)[.$]"
+            + "|dev\\.ringalloc\\.netty\\.(RingByteBufAllocator|ThreadRing|RingByteBufPool)[.$]"
             + "|io\\.netty\\.buffer\\.(PooledByteBufAllocator|PoolArena|PoolChunk|PoolChunkList|PoolSubpage"
             + "|PoolThreadCache|AdaptiveByteBufAllocator|AbstractByteBufAllocator|UnpooledByteBufAllocator)[.$]"
             + "|io\\.netty\\.buffer\\.AdaptivePoolingAllocator(\\.|\\$(?!AdaptiveByteBuf\\.))"
