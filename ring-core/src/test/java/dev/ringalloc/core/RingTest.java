@@ -362,6 +362,28 @@ class RingTest {
     }
 
     @Test
+    void aReleaseSaysWhetherItFreedTheRetiredRingOnEitherPath() throws InterruptedException {
+        ring.bindOwner(Thread.currentThread());
+        long first = ring.tryAllocate(64);
+        long second = ring.tryAllocate(64);
+        long third = ring.tryAllocate(64);
+        long fourth = ring.tryAllocate(64);
+        assertThat(ring.releaseOnOwner(first)).as("a release on an open ring").isFalse();
+        ring.retire();
+        assertThat(ring.release(second)).as("the owner's release, regions still held").isFalse();
+        boolean[] freed = new boolean[2];
+        Thread other = new Thread(() -> {
+            freed[0] = ring.releaseElsewhere(third);
+            freed[1] = ring.release(fourth);
+        });
+        other.start();
+        other.join();
+        assertThat(freed[0]).as("another thread's release, a region still held").isFalse();
+        assertThat(freed[1]).as("another thread's release of the last held region").isTrue();
+        assertThat(ring.isFreed()).isTrue();
+    }
+
+    @Test
     void rejectsBadCapacities() {
         assertThatThrownBy(() -> Ring.allocate(63, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Ring.allocate(-1, 1)).isInstanceOf(IllegalArgumentException.class);
