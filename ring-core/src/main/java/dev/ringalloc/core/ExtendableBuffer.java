@@ -1,7 +1,9 @@
 package dev.ringalloc.core;
 
 /**
- * A buffer that grows as it is written. A write that does not fit first tries to grow the region in
+ * A buffer that grows as it is written. It starts with up to {@code RingAllocator.EXTENDABLE_CLAIM} bytes
+ * when the free space the ring knows of at its head holds them (never less than asked for). A write that does
+ * not fit first tries to grow the region in
  * place, absorbing the free space behind it (no copy: the usual case for the newest buffer); failing
  * that, it moves the bytes to a larger region of the same ring and releases the old one. Growth
  * in place quadruples the capacity, a move doubles it; either takes exactly what the write needs when that

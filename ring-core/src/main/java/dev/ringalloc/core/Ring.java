@@ -75,7 +75,9 @@ import java.util.function.LongConsumer;
  *       left at {@code head} ends ({@code gapEnd}): a request that fits there is handed out without reading a
  *       guard. When the walk had to merge to fit a request, it merges up to {@value #MERGE_AHEAD} more free
  *       regions ahead, so that this gap is large and the next requests fit at once (together, -20 % time per
- *       allocation at random sizes, bare ring).</li>
+ *       allocation at random sizes, bare ring). A shrink of the region just behind {@code head} leaves its freed
+ *       end as that gap; an extendable buffer's allocation ({@link #tryAllocateGrowable}) takes as much of the
+ *       gap as it may grow into, up to a bound, and gives the rest back when it shrinks.</li>
  *   <li><b>Near {@code head}.</b> The basic walk from {@code head}, stepping over at most
  *       {@value #SKIPS_NEAR_HEAD} held regions (long-lived buffers), within the zone: at the frontier it stops,
  *       after merging into it the free regions just before it (the zone's end retreats over them).</li>
@@ -405,6 +407,27 @@ public final class Ring extends RingOwnerPadding {
             return take(h, guard(false, 0, end), end, words, true);
         }
         return allocate(words);
+    }
+
+    /**
+     * Allocates a region for a buffer that will grow (an extendable buffer): at least {@code minBytes}, and as much
+     * more of the free region at {@code head} as the owner knows of without reading a guard (shortcut (b)), up to
+     * {@code maxBytes}; otherwise exactly as {@link #tryAllocate(int)} for {@code minBytes}. Growing in place
+     * later costs a guard CAS per growth; bytes claimed up front cost nothing, and {@link #shrink} gives back
+     * what the buffer did not use. Owner thread only.
+     *
+     * @param minBytes 1 to {@link #maxAllocation()}; the caller validates
+     * @param maxBytes at least {@code minBytes}, at most {@link #maxAllocation()}
+     * @return a handle, or {@link #NO_REGION} as for {@link #tryAllocate(int)}
+     */
+    public long tryAllocateGrowable(int minBytes, int maxBytes) {
+        final int h = head;
+        final int end = gapEnd;
+        final int gap = end - h - 1;
+        if (gap >= wordsFor(minBytes)) {
+            return take(h, guard(false, 0, end), end, Math.min(gap, wordsFor(maxBytes)), true);
+        }
+        return tryAllocate(minBytes);
     }
 
     /** Shortcuts (c) to (f) of "Allocation", and the failure count. */
@@ -748,7 +771,8 @@ public final class Ring extends RingOwnerPadding {
                 throw released(handle);
             }
             if (head == end) {
-                head = newEnd; // the freed end is where the next walk from head begins
+                head = newEnd; // the freed end is where the next walk from head begins,
+                gapEnd = end != tail ? end : -1; // and a known gap there, unless it is the frontier
             }
             occupied -= (long) (end - newEnd) << 3;
             return (newEnd - index - 1) << 3;

@@ -54,8 +54,9 @@ abstract class RingOwnerFields {
     int head;
     /**
      * Where the free region at {@code head} ends (its next), while the owner knows it without reading the guard:
-     * set by a hand-out that leaves a split-off region at head (not the frontier), -1 after anything else that
-     * could change head or its region (a merge, growth, shrink, head moving back).
+     * set by a hand-out that leaves a split-off region at head, or by a shrink of the region just behind head
+     * (neither when that region is the frontier), -1 after anything else that
+     * could change head or its region (a merge, growth, another shrink, head moving back).
      */
     int gapEnd = -1;
     /** Guard of the ring's last region, whose next is the tail: see "frontier" in {@code Ring}'s glossary. */

@@ -362,6 +362,22 @@ class RingTest {
     }
 
     @Test
+    void aShrinkLeavesAKnownGapThatAGrowableAllocationTakesUpToItsBound() {
+        long first = ring.tryAllocate(512); // words [0, 65); the rest of the ring is the frontier
+        assertThat(ring.shrink(first, 24)).isEqualTo(24); // [4, 65) given back: a known gap at head
+        long growable = ring.tryAllocateGrowable(16, 256);
+        assertThat(Ring.payloadOffset(growable)).isEqualTo(Ring.payloadOffset(first) + 32);
+        assertThat(ring.capacity(growable)).as("claimed up to the bound").isEqualTo(256);
+        assertThat(ring.shrink(growable, 24)).isEqualTo(24);
+        long next = ring.tryAllocateGrowable(16, ring.maxAllocation());
+        assertThat(Ring.payloadOffset(next)).as("right behind the shrunk region")
+                .isEqualTo(Ring.payloadOffset(growable) + 32);
+        assertThat(ring.capacity(next)).as("all of the end the shrink gave back").isEqualTo(256 - 24 - 8);
+        long noKnownGap = ring.tryAllocateGrowable(64, ring.maxAllocation());
+        assertThat(ring.capacity(noKnownGap)).as("no known gap: exactly as tryAllocate").isEqualTo(64);
+    }
+
+    @Test
     void aReleaseSaysWhetherItFreedTheRetiredRingOnEitherPath() throws InterruptedException {
         ring.bindOwner(Thread.currentThread());
         long first = ring.tryAllocate(64);
