@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * garbage per buffer. Here the cross-thread queue is preallocated and bounded; when it is full the object
  * is dropped for the GC instead, which takes more than {@value #MAX_POOLED} buffers in flight at once.
  *
- * <p>Why not ring-core's generic {@code ObjectPool} (a FIFO line behind a quarantine, with its own return
- * queue), which was tried in its place: the same JMH runs, 3 to 4 interleaved rounds against this class, put
+ * <p>Why not ring-core's generic {@code ObjectPool} (a circular line, newest first when it has no quarantine,
+ * with its own return queue), which was tried in its place: the same JMH runs, 3 to 4 interleaved rounds against this class, put
  * it at 0.86-0.92x on benchmark 1 (64 B and 1 KiB, window 64) and 0.7x on benchmark 2, with every call
  * inlined; under the parallel collector the loss shrank to 0.95x, so part of it is G1's barriers on the
  * generic line's stores. ring-netty has no quarantine to keep (a {@code ByteBuf} must not be used after its
@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * {@link #stack} ({@link #recycleOnOwner}, plain fields); any other thread offers to {@link #returns}
  * ({@link #recycleElsewhere}), a fixed MPSC queue whose offer is a release-store of the element and whose poll
  * on the owner an acquire-load, so a recycled object's fields written by the releasing thread are visible to
- * the owner that reuses it. The caller says which path applies: it has compared the owner with the current
- * thread once for the region's release and the object's.
+ * the owner that reuses it. The caller says which path applies ({@code ThreadRing.recycle} compares the thread
+ * that released the buffer with the owner).
  */
 final class RingByteBufPool {
 
