@@ -395,7 +395,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         final long oldHandle = handle;
         final ByteBuf oldFallback = fallbackMemory;
 
-        ThreadRing target = alloc.currentThreadRing(isDirect());
+        ThreadRing target = alloc.currentThreadRing(isDirect(), newCapacity);
         FallbackReason reason;
         long region = Ring.NO_REGION;
         if (target == null) {

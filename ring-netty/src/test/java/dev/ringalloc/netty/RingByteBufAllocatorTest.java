@@ -207,6 +207,58 @@ class RingByteBufAllocatorTest {
     }
 
     @Test
+    void requestsAboveTheThresholdComeFromALargeRingOfTheirOwn() throws Exception {
+        RingByteBufAllocator alloc = small().largeRingAbove(1024).build();
+        assertThat(alloc.largeRingAbove()).isEqualTo(1024);
+        assertThat(alloc.toString()).contains("largeRingAbove: 1024");
+        onFastThread(() -> {
+            ByteBuf atThreshold = alloc.directBuffer(1024);
+            ByteBuf behind = alloc.directBuffer(16);
+            assertThat(alloc.metric().rings()).as("no large ring until a large request").isOne();
+            ByteBuf large = alloc.directBuffer(1025);
+            ByteBuf heapLarge = alloc.heapBuffer(4096);
+            for (ByteBuf buf : List.of(atThreshold, behind, large, heapLarge)) {
+                assertThat(inRing(buf)).isTrue();
+                assertThat(buf.alloc()).isSameAs(alloc);
+            }
+            ThreadRing ring = ringBuf(atThreshold).threadRing;
+            ThreadRing largeRing = ringBuf(large).threadRing;
+            assertThat(ringBuf(behind).threadRing).isSameAs(ring);
+            assertThat(largeRing).isNotSameAs(ring);
+            assertThat(largeRing.ring.isDirect()).isTrue();
+            assertThat(ringBuf(heapLarge).threadRing.ring.isDirect()).isFalse();
+            assertThat(alloc.metric().rings()).as("a ring and a large ring of each kind used").isEqualTo(3);
+            assertThat(alloc.dump()).contains("large ring above 1 KiB");
+
+            // A buffer that cannot grow in place moves to the ring for its new capacity.
+            atThreshold.writeBytes(new byte[] {1, 2, 3});
+            atThreshold.capacity(4096);
+            assertThat(ringBuf(atThreshold).threadRing).isSameAs(largeRing);
+            assertThat(atThreshold.getByte(2)).isEqualTo((byte) 3);
+            assertThat(alloc.metric().moves()).isOne();
+
+            for (ByteBuf buf : List.of(atThreshold, behind, large, heapLarge)) {
+                buf.release();
+            }
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            return null;
+        });
+        assertThat(alloc.metric().rings()).as("every ring freed with its thread").isZero();
+        assertThat(alloc.metric().allocations()).isEqualTo(5);
+        assertThat(alloc.metric().fallbacks()).isZero();
+    }
+
+    @Test
+    void largeRingsMustServeSomeRequest() {
+        assertThatThrownBy(() -> RingByteBufAllocator.builder().largeRingAbove(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> small().largeRingAbove(8 << 10).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("largeRingAbove 8192");
+        assertThat(small().largeRingAbove((8 << 10) - 1).build().largeRingAbove()).isEqualTo((8 << 10) - 1);
+        assertThat(RingByteBufAllocator.DEFAULT.largeRingAbove()).as("off by default").isZero();
+    }
+
+    @Test
     void heapBuffersComeFromHeapRings() throws Exception {
         RingByteBufAllocator alloc = small().build();
         RingByteBufAllocator heapFirst = small().preferDirect(false).build();
