@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Netty-level soak: event loops allocate from a {@link RingByteBufAllocator} (random sizes, some above
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.Test;
  * fallback holds; at the end nothing held, every ring's whole capacity free again, and after the
  * event loops shut down the rings freed and direct memory back to where it started.
  *
- * <p>Runs {@code ringalloc.stress.seconds} (3 by default and in CI, 60 with {@code -Pstress}); figures
- * to stdout and {@code target/stress/netty-soak.txt}.
+ * <p>Runs twice: with one ring per event loop and kind, and with large rings (requests above 2 KiB from a second
+ * ring per kind). Each run lasts
+ * {@code ringalloc.stress.seconds} (3 by default and in CI, 60 with {@code -Pstress}); figures to stdout and
+ * {@code target/stress/netty-soak.txt} ({@code netty-soak-large-rings.txt}).
  */
 class NettySoakTest {
 
@@ -70,18 +73,21 @@ class NettySoakTest {
     private final LongAdder released = new LongAdder();
     private final AtomicLong bytesChecked = new AtomicLong();
 
-    @Test
-    void eventLoopsAllocateOtherThreadsRelease() throws Exception {
+    @ParameterizedTest(name = "largeRingAbove {0}")
+    @ValueSource(ints = {0, 2048})
+    void eventLoopsAllocateOtherThreadsRelease(int largeRingAbove) throws Exception {
         int seconds = StressSupport.stressSeconds();
+        int ringsPerKind = largeRingAbove > 0 ? 2 : 1;
         UnpooledByteBufAllocator fallback = new UnpooledByteBufAllocator(true, false, false); // JDK-accounted direct memory
         RingByteBufAllocator alloc = RingByteBufAllocator.builder()
                 .ringCapacity(RING_CAPACITY)
                 .maxRingAllocation(MAX_RING_ALLOCATION)
                 .maxRegionsVisited(512)
+                .largeRingAbove(largeRingAbove)
                 .fallback(fallback)
                 .build();
         long baseline = StressSupport.directMemoryUsed();
-        long ringFootprint = (long) LOOPS * (RING_CAPACITY + 64); // direct rings; heap rings are on the heap
+        long ringFootprint = (long) LOOPS * ringsPerKind * (RING_CAPACITY + 64); // direct rings; heap rings: heap
         boolean fallbackFreesAtOnce = NettyStress.freesReleasedDirectMemoryAtOnce(fallback);
         LongAccumulator peakDirect = new LongAccumulator(Math::max, 0);
         LongAccumulator peakFallback = new LongAccumulator(Math::max, 0);
@@ -135,8 +141,9 @@ class NettySoakTest {
             RingByteBufAllocatorMetric metric = alloc.metric();
             assertThat(released.sum()).as("every buffer released").isEqualTo(allocations.sum());
             List<RingStats> rings = metric.ringStats();
-            assertThat(rings).as("a direct and a heap ring per event loop").hasSize(2 * LOOPS);
-            assertThat(metric.heapRings()).isEqualTo(LOOPS);
+            assertThat(rings).as("a direct and a heap ring (and their large rings) per event loop")
+                    .hasSize(2 * LOOPS * ringsPerKind);
+            assertThat(metric.heapRings()).isEqualTo(LOOPS * ringsPerKind);
             for (RingStats ring : rings) {
                 assertThat(ring.liveRegions()).isZero();
                 assertThat(ring.bytesInUse()).isZero();
@@ -161,10 +168,10 @@ class NettySoakTest {
             }
 
             String figures = String.format(
-                    "duration %d ms (%d s requested), %d event loops with %d-byte rings, %d releaser threads%n"
+                    "duration %d ms (%d s requested), %d event loops with %d-byte rings (large rings above %d), %d releaser threads%n"
                             + "allocations %d: in direct rings %d, fallback too-large %d, ring-full %d, no-ring %d, in heap rings %d; released %d; bytes verified %d%n"
                             + "direct memory (JDK) above baseline: peak %d = rings %d + fallback (peak %d); worst sample excess over rings+fallback %d (allowance %d); %d samples",
-                    elapsedMs, seconds, LOOPS, RING_CAPACITY, RELEASERS,
+                    elapsedMs, seconds, LOOPS, RING_CAPACITY, largeRingAbove, RELEASERS,
                     allocations.sum(), inRing.sum(), expectTooLarge.sum(), expectRingFull.sum(), expectNoRing.sum(),
                     inHeapRing.sum(), released.sum(), bytesChecked.get(),
                     peakDirect.get(), ringFootprint, peakFallback.get(), worstExcess.get(), SAMPLE_RACE_ALLOWANCE, samples);
@@ -176,7 +183,7 @@ class NettySoakTest {
             long after = (fallbackFreesAtOnce ? StressSupport.directMemoryUsed()
                     : NettyStress.directMemoryAfterCollection()) - baseline;
             assertThat(after).as("direct memory back to the baseline").isLessThanOrEqualTo(0);
-            StressSupport.report("netty-soak", figures + String.format("%nafter shutdown: rings %d, direct above baseline %d",
+            StressSupport.report(largeRingAbove > 0 ? "netty-soak-large-rings" : "netty-soak", figures + String.format("%nafter shutdown: rings %d, direct above baseline %d",
                     metric.rings(), after));
         } finally {
             stop.set(true);
