@@ -351,7 +351,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
     /**
      * The calling thread's ring of the given kind for a request of {@code bytes} (its large ring above
-     * {@link #largeRingAbove}), created on its first use, or null when the thread gets none: heap rings are off,
+     * {@link #largeRingAbove}, unless no ring serves that size: a request for the fallback creates no large ring),
+     * created on its first use, or null when the thread gets none: heap rings are off,
      * the thread is neither a FastThreadLocalThread nor (with rings for all threads) a platform thread, or its ring
      * could not be created.
      */
@@ -365,7 +366,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
         // After FastThreadLocal.removeAll() on a live thread (some executors do that between tasks) the old ring
         // is retired by onRemoval and lives on until its buffers are released; get() then starts a new one.
-        if (largeRingAbove > 0 && bytes > largeRingAbove) {
+        if (largeRingAbove > 0 && bytes > largeRingAbove && bytes <= maxRingAllocation) {
             return (direct ? largeDirectRings : largeHeapRings).get();
         }
         return (direct ? directRings : heapRingsLocal).get();

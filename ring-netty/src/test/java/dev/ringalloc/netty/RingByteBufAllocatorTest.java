@@ -215,6 +215,8 @@ class RingByteBufAllocatorTest {
             ByteBuf atThreshold = alloc.directBuffer(1024);
             ByteBuf behind = alloc.directBuffer(16);
             assertThat(alloc.metric().rings()).as("no large ring until a large request").isOne();
+            alloc.directBuffer((8 << 10) + 1).release(); // too large for any ring
+            assertThat(alloc.metric().rings()).as("nor for a request the fallback serves").isOne();
             ByteBuf large = alloc.directBuffer(1025);
             ByteBuf heapLarge = alloc.heapBuffer(4096);
             for (ByteBuf buf : List.of(atThreshold, behind, large, heapLarge)) {
@@ -245,7 +247,8 @@ class RingByteBufAllocatorTest {
         });
         assertThat(alloc.metric().rings()).as("every ring freed with its thread").isZero();
         assertThat(alloc.metric().allocations()).isEqualTo(5);
-        assertThat(alloc.metric().fallbacks()).isZero();
+        assertThat(alloc.metric().fallbacks()).isOne();
+        assertThat(alloc.metric().fallbacks(FallbackReason.TOO_LARGE)).isOne();
     }
 
     @Test
