@@ -227,8 +227,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     private RingByteBufAllocator(Builder b) {
         super(b.preferDirect);
         this.ringCapacity = b.ringCapacity;
-        this.maxRingAllocation = b.maxRingAllocation != 0 ? b.maxRingAllocation
-                : Math.min(DEFAULT_MAX_RING_ALLOCATION, Ring.maxAllocationOf(b.ringCapacity));
+        this.maxRingAllocation = b.effectiveMaxRingAllocation();
         this.maxRegionsVisited = b.maxRegionsVisited;
         this.heapRings = b.heapRings;
         this.ringsForAllThreads = b.ringsForAllThreads;
@@ -784,6 +783,12 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return this;
         }
 
+        /** The largest ring allocation these settings give: the one set, else the default capped by the ring. */
+        private int effectiveMaxRingAllocation() {
+            return maxRingAllocation != 0 ? maxRingAllocation
+                    : Math.min(DEFAULT_MAX_RING_ALLOCATION, Ring.maxAllocationOf(ringCapacity));
+        }
+
         /**
          * Builds the allocator. No ring is allocated until a thread allocates.
          *
@@ -796,8 +801,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
                         + " does not fit in a ring of " + ringCapacity + " bytes (at most "
                         + Ring.maxAllocationOf(ringCapacity) + ")");
             }
-            int largest = maxRingAllocation != 0 ? maxRingAllocation
-                    : Math.min(DEFAULT_MAX_RING_ALLOCATION, Ring.maxAllocationOf(ringCapacity));
+            int largest = effectiveMaxRingAllocation();
             if (largeRingAbove >= largest) {
                 throw new IllegalArgumentException("largeRingAbove " + largeRingAbove + " must be below the largest"
                         + " ring allocation, " + largest + ": no request would reach a large ring");
