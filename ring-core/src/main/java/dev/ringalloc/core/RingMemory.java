@@ -45,15 +45,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Word access</h2>
  * By {@code base + offset} through {@code sun.misc.Unsafe} where {@link UnsafeAccess} allows it: the same
  * instructions for heap and direct memory (the array and its base offset, or no object and an address).
- * Elsewhere, for direct memory, through a {@code ByteBuffer} view {@code VarHandle} with the same orderings
- * (plus the buffer's bounds and state checks), and for a heap ring through plain accesses between fences, with
- * releases serialized (see {@link #serializesReleases()}). The {@code static final} choice folds away when
+ * Elsewhere, for direct memory of an arena, through a {@code MemorySegment} of it ({@link SegmentAccess}), for
+ * other direct memory through a {@code ByteBuffer} view {@code VarHandle}, with the same orderings (plus bounds
+ * and state checks), and for a heap ring through plain accesses between fences, with releases serialized (see
+ * {@link #serializesReleases()}). The {@code static final} choice folds away when
  * compiled. Callers pass word indexes in {@code [0, capacity / 8)} only.
  *
- * <p>A buffer of an arena's memory carries the arena's session, and every access through it checks that the
- * session is still open: on JDK 25 without Unsafe, about a quarter of the samples of a 64-byte allocate, write
- * and release in ring-netty. A buffer mapped without an arena has no session: that is what
- * {@value #FREE_AT_ONCE_PROPERTY}{@code =false} trades against freeing at once.
+ * <p>A buffer of an arena's memory carries the arena's session, and every access through it reaches the memory
+ * through the session's segment after the buffer's own checks: on JDK 25 without Unsafe, about a quarter of the
+ * samples of a 64-byte allocate, write and release in ring-netty. A segment of that memory skips the buffer's
+ * part (6-7 % faster end to end), so arena memory goes through its segment. A buffer mapped without an arena has
+ * no session, and its accesses check only bounds: faster than any segment (whose accesses also check alignment
+ * and a session), which is what {@value #FREE_AT_ONCE_PROPERTY}{@code =false} trades against freeing at once.
+ * Figures: docs/benchmarks.md, "JDK 25: memory access through MemorySegment".
  */
 final class RingMemory {
 
@@ -84,6 +88,11 @@ final class RingMemory {
 
     /** The bytes: byte 0 is word 0. Absolute access only; its position and limit are shared. */
     private final ByteBuffer buffer;
+    /**
+     * An arena's memory as a segment, through which its words are read and written without Unsafe (JDK 22+), else
+     * null: see "Word access".
+     */
+    private final Object segment;
     /** With Unsafe: the array of a heap ring, or null for a direct one. */
     private final Object base;
     /** A heap ring's array when words are read plainly and fenced (no Unsafe), else null: see "Word access". */
@@ -114,6 +123,8 @@ final class RingMemory {
         this.owner = Arenas.isArena(owner) ? Arenas.CLEANER.register(this, () -> Arenas.close(owner)) : owner;
         this.kind = kind;
         this.fencedArray = UNSAFE == null && buffer.hasArray() ? buffer.array() : null;
+        this.segment = UNSAFE == null && Arenas.isArena(owner) && SegmentAccess.isAvailable()
+                ? SegmentAccess.of(buffer) : null;
         if (UNSAFE == null) {
             this.base = null;
             this.offset = 0;
@@ -218,6 +229,11 @@ final class RingMemory {
         return kind;
     }
 
+    /** The memory as a segment when its words go through one (see "Word access"), else null. */
+    Object segment() {
+        return segment;
+    }
+
     /**
      * Gives the memory back: direct memory at once, a heap array to the garbage collector. Called once, when
      * no thread can touch the memory any more (see {@code Ring}'s lifecycle).
@@ -249,6 +265,9 @@ final class RingMemory {
         if (UNSAFE != null) {
             return UNSAFE.getLongVolatile(base, wordOffset(index));
         }
+        if (segment != null) {
+            return SegmentAccess.laLong(segment, (long) index << 3);
+        }
         if (fencedArray == null) {
             return (long) WORD.getAcquire(buffer, index << 3);
         }
@@ -261,6 +280,9 @@ final class RingMemory {
     long lvWord(int index) {
         if (UNSAFE != null) {
             return UNSAFE.getLongVolatile(base, wordOffset(index));
+        }
+        if (segment != null) {
+            return SegmentAccess.lvLong(segment, (long) index << 3);
         }
         if (fencedArray == null) {
             return (long) WORD.getVolatile(buffer, index << 3);
@@ -275,6 +297,8 @@ final class RingMemory {
     void soWord(int index, long value) {
         if (UNSAFE != null) {
             UNSAFE.putOrderedLong(base, wordOffset(index), value);
+        } else if (segment != null) {
+            SegmentAccess.soLong(segment, (long) index << 3, value);
         } else if (fencedArray == null) {
             WORD.setRelease(buffer, index << 3, value);
         } else {
@@ -290,6 +314,9 @@ final class RingMemory {
     boolean casWord(int index, long expected, long update) {
         if (UNSAFE != null) {
             return UNSAFE.compareAndSwapLong(base, wordOffset(index), expected, update);
+        }
+        if (segment != null) {
+            return SegmentAccess.casLong(segment, (long) index << 3, expected, update);
         }
         if (fencedArray == null) {
             return WORD.compareAndSet(buffer, index << 3, expected, update);
@@ -315,6 +342,11 @@ final class RingMemory {
      */
     boolean serializesReleases() {
         return fencedArray != null;
+    }
+
+    /** True when this ring's words are read and written through a {@code MemorySegment} (see "Word access"). */
+    boolean wordsThroughSegment() {
+        return segment != null;
     }
 
     /** True when words are read and written through {@code sun.misc.Unsafe} (see "Word access"). */

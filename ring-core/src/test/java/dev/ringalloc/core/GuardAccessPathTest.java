@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Which way the ring reaches its guard words in this JVM: through {@code sun.misc.Unsafe} on JDK 17-23 (and on
  * 24+ with {@code --sun-misc-unsafe-memory-access=allow}), through {@code VarHandle}s with
- * {@code -Ddev.ringalloc.noUnsafe=true} or on JDK 24+ by default; and whether direct memory comes from an arena.
+ * {@code -Ddev.ringalloc.noUnsafe=true} or on JDK 24+ by default (direct memory's through a {@code MemorySegment}
+ * from JDK 22 on); and whether direct memory comes from an arena.
  * Runs in all three surefire executions of ring-core, so each proves it took its path, and that heap and direct
  * rings work on it.
  */
@@ -31,6 +32,27 @@ class GuardAccessPathTest {
         assertThat(RingMemory.freesDirectMemoryAtOnce())
                 .as("arenas %s, Unsafe %s", arenas, RingMemory.wordsThroughUnsafe())
                 .isEqualTo(arenas || RingMemory.wordsThroughUnsafe());
+    }
+
+    @Test
+    void arenaWordsGoThroughSegmentsOnJdk22WithoutUnsafe() {
+        int feature = Runtime.version().feature();
+        // Fails when the tests run on the base classes only (target/classes) rather than on the jdk22 profile's
+        // overlay: what users get from the multi-release jar would then go untested.
+        assertThat(SegmentAccess.isAvailable()).as("Java 22 SegmentAccess on JDK %d", feature).isEqualTo(feature >= 22);
+        RingMemory direct = RingMemory.direct(1024);
+        RingMemory heap = RingMemory.heap(1024);
+        try {
+            boolean arenas = !"false".equals(System.getProperty(RingMemory.FREE_AT_ONCE_PROPERTY));
+            // Without an arena, the buffer is the faster way to the memory (RingMemory, "Word access").
+            assertThat(direct.wordsThroughSegment()).as("direct words through a segment, arenas %s", arenas)
+                    .isEqualTo(feature >= 22 && arenas && !RingMemory.wordsThroughUnsafe());
+            assertThat(direct.segment() != null).isEqualTo(direct.wordsThroughSegment());
+            assertThat(heap.wordsThroughSegment()).as("heap words through a segment").isFalse();
+        } finally {
+            direct.free();
+            heap.free();
+        }
     }
 
     @Test

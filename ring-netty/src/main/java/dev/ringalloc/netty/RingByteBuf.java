@@ -1,6 +1,7 @@
 package dev.ringalloc.netty;
 
 import dev.ringalloc.core.Ring;
+import dev.ringalloc.core.SegmentAccess;
 import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -120,6 +121,11 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     int arrayBase;
     /** Native address of this buffer's byte 0; 0 when the memory has no address. */
     long address;
+    /**
+     * The ring's {@link Ring#memorySegment()}, read and written at {@link #offset} instead of {@link #memory} where
+     * the buffer has no address; null for heap and fallback memory, and wherever the ByteBuffer is the faster.
+     */
+    Object segment;
     /** {@link #capacity()}. */
     int length;
     /**
@@ -183,7 +189,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (fallbackMemory != null) {
             fallbackMemory = null;
         }
-        useMemory(ring.memory, Ring.payloadOffset(regionHandle), ring.address);
+        useMemory(ring.memory, Ring.payloadOffset(regionHandle), ring.address, ring.segment);
         regionCapacity = Ring.regionBytes(requested);
     }
 
@@ -192,16 +198,20 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         threadRing = null;
         handle = Ring.NO_REGION;
         fallbackMemory = buffer;
+        // Fallback memory goes through its ByteBuffer: making a segment of it would allocate on every use.
         useMemory(view, 0, view.isDirect() && PlatformDependent.hasUnsafe()
-                ? PlatformDependent.directBufferAddress(view) : 0L);
+                ? PlatformDependent.directBufferAddress(view) : 0L, null);
         regionCapacity = capacity;
     }
 
-    private void useMemory(ByteBuffer newMemory, int newOffset, long baseAddress) {
+    private void useMemory(ByteBuffer newMemory, int newOffset, long baseAddress, Object newSegment) {
         if (memory != newMemory) {
             memory = newMemory;
             tmpNioBuf = null;
             array = newMemory.hasArray() ? newMemory.array() : null;
+        }
+        if (segment != newSegment) {
+            segment = newSegment;
         }
         offset = newOffset;
         address = baseAddress == 0L ? 0L : baseAddress + newOffset;
@@ -324,6 +334,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             // it is only ever as reachable as the pool itself, which belongs to that ring.
             memory = null;
             array = null;
+            segment = null;
             tmpNioBuf = null;
             threadRing = null;
             fallbackMemory = null;
@@ -510,6 +521,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
                 System.arraycopy(a, arrayBase + index, dst.array(), dst.arrayOffset() + dstIndex, length);
             } else if (hasMemoryAddress()) {
                 PlatformDependent.copyMemory(address + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+            } else if (segment != null) {
+                SegmentAccess.copyToArray(segment, offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
             } else {
                 memory.get(offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
             }
@@ -531,6 +544,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             System.arraycopy(a, arrayBase + index, dst, dstIndex, length);
         } else if (hasMemoryAddress()) {
             PlatformDependent.copyMemory(address + index, dst, dstIndex, length);
+        } else if (segment != null) {
+            SegmentAccess.copyToArray(segment, offset + index, dst, dstIndex, length);
         } else {
             memory.get(offset + index, dst, dstIndex, length);
         }
@@ -621,6 +636,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
                 System.arraycopy(src.array(), src.arrayOffset() + srcIndex, a, arrayBase + index, length);
             } else if (hasMemoryAddress()) {
                 PlatformDependent.copyMemory(src.array(), src.arrayOffset() + srcIndex, address + index, length);
+            } else if (segment != null) {
+                SegmentAccess.copyFromArray(src.array(), src.arrayOffset() + srcIndex, segment, offset + index, length);
             } else {
                 memory.put(offset + index, src.array(), src.arrayOffset() + srcIndex, length);
             }
@@ -644,6 +661,9 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         } else if (hasMemoryAddress()) {
             // One Unsafe copy, for the same reason.
             PlatformDependent.copyMemory(src, srcIndex, address + index, length);
+        } else if (segment != null) {
+            // One segment copy: ByteBuffer.put would check bounds again, then the buffer's segment's.
+            SegmentAccess.copyFromArray(src, srcIndex, segment, offset + index, length);
         } else {
             memory.put(offset + index, src, srcIndex, length);
         }

@@ -27,6 +27,8 @@ final class ThreadRing {
     final ByteBuffer memory;
     /** Native address of {@link #memory} index 0, or 0 for a heap ring or when Netty has no Unsafe. */
     final long address;
+    /** {@link Ring#memorySegment()}: for buffers without an address, the faster way to the memory where not null. */
+    final Object segment;
     /**
      * The buffer objects this thread allocates (from this ring or, when the ring cannot serve, over fallback
      * memory), taken back from any thread.
@@ -44,6 +46,7 @@ final class ThreadRing {
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;
+        this.segment = ring.memorySegment();
         this.pool = new RingByteBufPool(() -> newBuffer.apply(this)); // called once constructed
     }
 

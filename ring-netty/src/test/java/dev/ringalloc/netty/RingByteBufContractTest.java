@@ -55,8 +55,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@link io.netty.buffer.ByteBuf} contract, run against {@link RingByteBuf}. Concrete subclasses choose the
- * access path: direct buffers through the memory address or through a ByteBuffer, or heap buffers (a heap ring's
- * array, through a ByteBuffer). Every test releases what it allocates; {@link #noLeftovers()} checks that the
+ * access path: direct buffers through the memory address or without one (a MemorySegment on JDK 22+, else a
+ * ByteBuffer), or heap buffers (a heap ring's array, through a ByteBuffer). Every test releases what it allocates; {@link #noLeftovers()} checks that the
  * rings and the fallback are empty after each test.
  */
 abstract class RingByteBufContractTest {
@@ -140,6 +140,9 @@ abstract class RingByteBufContractTest {
         assertThat(buf.hasMemoryAddress()).isEqualTo(addressAccess());
         assertThat(buf.isDirect()).isEqualTo(!heap());
         assertThat(buf.hasArray()).isEqualTo(heap());
+        RingByteBuf ringBuf = (RingByteBuf) buf;
+        assertThat(ringBuf.segment).as("the ring's segment, or none in fallback memory")
+                .isSameAs(ringBuf.threadRing == null ? null : ringBuf.threadRing.ring.memorySegment());
         return buf;
     }
 
