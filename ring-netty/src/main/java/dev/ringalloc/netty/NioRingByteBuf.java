@@ -15,8 +15,8 @@ import java.util.Arrays;
  * {@link RingByteBufAllocator.Builder#memoryAddressAccess(boolean) memoryAddressAccess(false)}, read and written
  * through the ring's {@code MemorySegment} where it has one ({@link SegmentAccess}: arena memory, JDK 22+), else
  * through {@link java.nio.ByteBuffer} absolute access on the big-endian memory view (little-endian accessors swap
- * bytes).
- * A buffer keeps its kind for life, so each accessor's branch on the kind always goes the same way.
+ * bytes). A buffer keeps its kind for life, and a direct one its segment while in the same ring, so each
+ * accessor's branches go the same way.
  */
 final class NioRingByteBuf extends RingByteBuf {
 

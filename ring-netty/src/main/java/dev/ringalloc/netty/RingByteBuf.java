@@ -56,9 +56,10 @@ import java.nio.channels.ScatteringByteChannel;
  * <h2>Access</h2>
  * Two implementations share everything but the primitive accessors: one reads and writes direct memory through
  * its address (when Netty's {@code PlatformDependent.hasUnsafe()} and unaligned access is allowed), the other heap
- * memory through its array (and direct memory without Unsafe through {@link ByteBuffer} absolute access). Bulk
- * transfers copy array to array with {@link System#arraycopy}, address to address or array by a direct memory
- * copy, and use {@link ByteBuffer} bulk operations for the rest.
+ * memory through its array (and direct memory without Unsafe through the ring's {@link Ring#memorySegment()
+ * segment} where it has one, else {@link ByteBuffer} absolute access). Bulk transfers copy array to array with
+ * {@link System#arraycopy}, address to address or array by a direct memory copy, segment to array and back with
+ * {@link SegmentAccess}, and use {@link ByteBuffer} bulk operations for the rest.
  *
  * <h2>Threads</h2>
  * Like every {@link ByteBuf}, an instance is not thread-safe: the fields below are plain. They are written by
