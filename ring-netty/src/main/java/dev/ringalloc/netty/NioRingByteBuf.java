@@ -1,6 +1,5 @@
 package dev.ringalloc.netty;
 
-import dev.ringalloc.core.SegmentAccess;
 import io.netty.buffer.ByteBuf;
 
 import java.lang.invoke.MethodHandles;
@@ -12,11 +11,9 @@ import java.util.Arrays;
  * {@link RingByteBuf} without a memory address: every heap buffer, read and written through its array (byte-array
  * view {@link VarHandle}s, one bounds-checked access each, no byte swapping by hand), and direct buffers where
  * Unsafe (or unaligned access) is not available or the allocator is built with
- * {@link RingByteBufAllocator.Builder#memoryAddressAccess(boolean) memoryAddressAccess(false)}, read and written
- * through the ring's {@code MemorySegment} where it has one ({@link SegmentAccess}: arena memory, JDK 22+), else
- * through {@link java.nio.ByteBuffer} absolute access on the big-endian memory view (little-endian accessors swap
- * bytes). A buffer keeps its kind for life, and a direct one its segment while in the same ring, so each
- * accessor's branches go the same way.
+ * {@link RingByteBufAllocator.Builder#memoryAddressAccess(boolean) memoryAddressAccess(false)} and the ring has no
+ * segment (else {@link SegmentRingByteBuf}), read and written through {@link java.nio.ByteBuffer} absolute access
+ * on the big-endian memory view (little-endian accessors swap bytes). A buffer keeps its kind for life, so each accessor's branch on the kind always goes the same way.
  */
 final class NioRingByteBuf extends RingByteBuf {
 
@@ -64,137 +61,102 @@ final class NioRingByteBuf extends RingByteBuf {
 
     @Override
     protected byte _getByte(int index) {
-        if (!direct) {
-            return array[arrayBase + index];
-        }
-        return segment != null ? SegmentAccess.getByte(segment, offset + index) : memory.get(offset + index);
+        return direct ? memory.get(offset + index) : array[arrayBase + index];
     }
 
     @Override
     protected short _getShort(int index) {
-        if (!direct) {
-            return (short) SHORT.get(array, arrayBase + index);
-        }
-        return segment != null ? SegmentAccess.getShort(segment, offset + index) : memory.getShort(offset + index);
+        return direct ? memory.getShort(offset + index) : (short) SHORT.get(array, arrayBase + index);
     }
 
     @Override
     protected short _getShortLE(int index) {
-        if (!direct) {
-            return (short) SHORT_LE.get(array, arrayBase + index);
-        }
-        return Short.reverseBytes(segment != null ? SegmentAccess.getShort(segment, offset + index)
-                : memory.getShort(offset + index));
+        return direct ? Short.reverseBytes(memory.getShort(offset + index))
+                : (short) SHORT_LE.get(array, arrayBase + index);
     }
 
     @Override
     protected int _getInt(int index) {
-        if (!direct) {
-            return (int) INT.get(array, arrayBase + index);
-        }
-        return segment != null ? SegmentAccess.getInt(segment, offset + index) : memory.getInt(offset + index);
+        return direct ? memory.getInt(offset + index) : (int) INT.get(array, arrayBase + index);
     }
 
     @Override
     protected int _getIntLE(int index) {
-        if (!direct) {
-            return (int) INT_LE.get(array, arrayBase + index);
-        }
-        return Integer.reverseBytes(segment != null ? SegmentAccess.getInt(segment, offset + index)
-                : memory.getInt(offset + index));
+        return direct ? Integer.reverseBytes(memory.getInt(offset + index))
+                : (int) INT_LE.get(array, arrayBase + index);
     }
 
     @Override
     protected long _getLong(int index) {
-        if (!direct) {
-            return (long) LONG.get(array, arrayBase + index);
-        }
-        return segment != null ? SegmentAccess.getLong(segment, offset + index) : memory.getLong(offset + index);
+        return direct ? memory.getLong(offset + index) : (long) LONG.get(array, arrayBase + index);
     }
 
     @Override
     protected long _getLongLE(int index) {
-        if (!direct) {
-            return (long) LONG_LE.get(array, arrayBase + index);
-        }
-        return Long.reverseBytes(segment != null ? SegmentAccess.getLong(segment, offset + index)
-                : memory.getLong(offset + index));
+        return direct ? Long.reverseBytes(memory.getLong(offset + index))
+                : (long) LONG_LE.get(array, arrayBase + index);
     }
 
     @Override
     protected void _setByte(int index, int value) {
-        if (!direct) {
-            array[arrayBase + index] = (byte) value;
-        } else if (segment != null) {
-            SegmentAccess.setByte(segment, offset + index, (byte) value);
-        } else {
+        if (direct) {
             memory.put(offset + index, (byte) value);
+        } else {
+            array[arrayBase + index] = (byte) value;
         }
     }
 
     @Override
     protected void _setShort(int index, int value) {
-        if (!direct) {
-            SHORT.set(array, arrayBase + index, (short) value);
-        } else if (segment != null) {
-            SegmentAccess.setShort(segment, offset + index, (short) value);
-        } else {
+        if (direct) {
             memory.putShort(offset + index, (short) value);
+        } else {
+            SHORT.set(array, arrayBase + index, (short) value);
         }
     }
 
     @Override
     protected void _setShortLE(int index, int value) {
-        if (!direct) {
-            SHORT_LE.set(array, arrayBase + index, (short) value);
-        } else if (segment != null) {
-            SegmentAccess.setShort(segment, offset + index, Short.reverseBytes((short) value));
-        } else {
+        if (direct) {
             memory.putShort(offset + index, Short.reverseBytes((short) value));
+        } else {
+            SHORT_LE.set(array, arrayBase + index, (short) value);
         }
     }
 
     @Override
     protected void _setInt(int index, int value) {
-        if (!direct) {
-            INT.set(array, arrayBase + index, value);
-        } else if (segment != null) {
-            SegmentAccess.setInt(segment, offset + index, value);
-        } else {
+        if (direct) {
             memory.putInt(offset + index, value);
+        } else {
+            INT.set(array, arrayBase + index, value);
         }
     }
 
     @Override
     protected void _setIntLE(int index, int value) {
-        if (!direct) {
-            INT_LE.set(array, arrayBase + index, value);
-        } else if (segment != null) {
-            SegmentAccess.setInt(segment, offset + index, Integer.reverseBytes(value));
-        } else {
+        if (direct) {
             memory.putInt(offset + index, Integer.reverseBytes(value));
+        } else {
+            INT_LE.set(array, arrayBase + index, value);
         }
     }
 
     @Override
     protected void _setLong(int index, long value) {
-        if (!direct) {
-            LONG.set(array, arrayBase + index, value);
-        } else if (segment != null) {
-            SegmentAccess.setLong(segment, offset + index, value);
-        } else {
+        if (direct) {
             memory.putLong(offset + index, value);
+        } else {
+            LONG.set(array, arrayBase + index, value);
         }
     }
 
     @Override
     protected void _setLongLE(int index, long value) {
-        if (!direct) {
-            LONG_LE.set(array, arrayBase + index, value);
-        } else if (segment != null) {
-            SegmentAccess.setLong(segment, offset + index, Long.reverseBytes(value));
-        } else {
+        if (direct) {
             memory.putLong(offset + index, Long.reverseBytes(value));
+        } else {
+            LONG_LE.set(array, arrayBase + index, value);
         }
     }
 }

@@ -311,7 +311,12 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
     /** A new buffer object of the kind and access path this allocator uses, whose home is {@code home}. */
     private RingByteBuf newBufferObject(ThreadRing home, boolean direct) {
-        return direct && memoryAddressAccess ? new UnsafeRingByteBuf(home, this) : new NioRingByteBuf(home, this, direct);
+        if (direct && memoryAddressAccess) {
+            return new UnsafeRingByteBuf(home, this);
+        }
+        // A factory, not new: see SegmentRingByteBuf.create.
+        return direct && home != null && home.segment != null ? SegmentRingByteBuf.create(home, this)
+                : new NioRingByteBuf(home, this, direct);
     }
 
     /**

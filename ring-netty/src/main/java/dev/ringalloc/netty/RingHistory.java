@@ -247,7 +247,8 @@ final class RingHistory {
                 || className.equals(ThreadRing.class.getName())
                 || className.equals(RingHistory.class.getName())
                 || className.equals(UnsafeRingByteBuf.class.getName())
-                || className.equals(NioRingByteBuf.class.getName());
+                || className.equals(NioRingByteBuf.class.getName())
+                || className.equals(SegmentRingByteBuf.class.getName());
     }
 
     /** The current time on this history's clock. */

@@ -143,6 +143,10 @@ abstract class RingByteBufContractTest {
         RingByteBuf ringBuf = (RingByteBuf) buf;
         assertThat(ringBuf.segment).as("the ring's segment, or none in fallback memory")
                 .isSameAs(ringBuf.threadRing == null ? null : ringBuf.threadRing.ring.memorySegment());
+        if (!heap() && !addressAccess() && ringBuf.threadRing != null) {
+            assertThat(buf).as("direct without an address: through the ring's segment where it has one")
+                    .isInstanceOf(ringBuf.threadRing.segment != null ? SegmentRingByteBuf.class : NioRingByteBuf.class);
+        }
         return buf;
     }
 
