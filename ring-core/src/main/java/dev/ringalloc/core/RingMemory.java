@@ -120,11 +120,11 @@ final class RingMemory {
         this.buffer = buffer;
         // A shared arena is never closed by the garbage collector: a ring that nobody retired (its thread ended
         // without clean-up, and it and its buffers became garbage) would leak it. The cleaner closes it then.
-        this.owner = Arenas.isArena(owner) ? Arenas.CLEANER.register(this, () -> Arenas.close(owner)) : owner;
+        boolean inArena = Arenas.isArena(owner);
+        this.owner = inArena ? Arenas.CLEANER.register(this, () -> Arenas.close(owner)) : owner;
         this.kind = kind;
         this.fencedArray = UNSAFE == null && buffer.hasArray() ? buffer.array() : null;
-        this.segment = UNSAFE == null && Arenas.isArena(owner) && SegmentAccess.isAvailable()
-                ? SegmentAccess.of(buffer) : null;
+        this.segment = UNSAFE == null && inArena && SegmentAccess.isAvailable() ? SegmentAccess.of(buffer) : null;
         if (UNSAFE == null) {
             this.base = null;
             this.offset = 0;

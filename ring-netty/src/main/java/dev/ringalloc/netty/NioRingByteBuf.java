@@ -13,7 +13,8 @@ import java.util.Arrays;
  * Unsafe (or unaligned access) is not available or the allocator is built with
  * {@link RingByteBufAllocator.Builder#memoryAddressAccess(boolean) memoryAddressAccess(false)} and the ring has no
  * segment (else {@link SegmentRingByteBuf}), read and written through {@link java.nio.ByteBuffer} absolute access
- * on the big-endian memory view (little-endian accessors swap bytes). A buffer keeps its kind for life, so each accessor's branch on the kind always goes the same way.
+ * on the big-endian memory view (little-endian accessors swap bytes). A buffer keeps its kind for life, so each
+ * accessor's branch on the kind always goes the same way.
  */
 final class NioRingByteBuf extends RingByteBuf {
 

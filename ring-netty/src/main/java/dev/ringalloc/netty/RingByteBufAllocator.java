@@ -529,7 +529,10 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return maxRegionsVisited;
     }
 
-    /** Requests above this many bytes come from the thread's large ring of their kind; 0: each thread has one ring per kind. */
+    /**
+     * Requests above this many bytes come from the thread's large ring of their kind; 0: each thread has one ring
+     * per kind.
+     */
     public int largeRingAbove() {
         return largeRingAbove;
     }

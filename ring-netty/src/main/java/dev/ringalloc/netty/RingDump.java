@@ -26,7 +26,8 @@ final class RingDump {
                 .append(", max ring allocation ").append(bytes(alloc.maxRingAllocation()))
                 .append(", max regions visited ").append(alloc.maxRegionsVisited())
                 .append(", rings for all threads ").append(alloc.ringsForAllThreads())
-                .append(", large ring above ").append(alloc.largeRingAbove() > 0 ? bytes(alloc.largeRingAbove()) : "off")
+                .append(", large ring above ")
+                .append(alloc.largeRingAbove() > 0 ? bytes(alloc.largeRingAbove()) : "off")
                 .append(", fallback ").append(alloc.fallback().getClass().getSimpleName())
                 .append(", allocation sites ").append(RingHistory.SITES ? "on" : "off").append('\n');
         sb.append("counters: allocations ").append(metric.allocations())

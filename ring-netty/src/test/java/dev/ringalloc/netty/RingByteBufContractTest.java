@@ -56,8 +56,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The {@link io.netty.buffer.ByteBuf} contract, run against {@link RingByteBuf}. Concrete subclasses choose the
  * access path: direct buffers through the memory address or without one (a MemorySegment on JDK 22+, else a
- * ByteBuffer), or heap buffers (a heap ring's array, through a ByteBuffer). Every test releases what it allocates; {@link #noLeftovers()} checks that the
- * rings and the fallback are empty after each test.
+ * ByteBuffer), or heap buffers (a heap ring's array, through a ByteBuffer). Every test releases what it allocates;
+ * {@link #noLeftovers()} checks that the rings and the fallback are empty after each test.
  */
 abstract class RingByteBufContractTest {
 
