@@ -2,6 +2,7 @@ package dev.ringalloc.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,6 +16,8 @@ public final class SegmentAccess {
 
     /** Guard words: aligned, native order; the only layout whose handle offers atomic access modes. */
     private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
+    /** A word of a {@code byte[]} at any index, native order: the tail of {@link #copyFromArray}. */
+    private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final ValueLayout.OfShort SHORT =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -87,7 +90,21 @@ public final class SegmentAccess {
         MemorySegment.copy((MemorySegment) segment, ValueLayout.JAVA_BYTE, offset, dst, dstIndex, length);
     }
 
+    /**
+     * In whole words, as {@link WordCopy} does with Unsafe and for the same reason: the segment's copy ends in
+     * {@code Unsafe.copyMemory}, which takes its slower byte, short or int routine when the length is not a
+     * multiple of 8. The last 8 bytes go as one word, overlapping the bulk copy, and first: a range beyond the
+     * segment then throws before anything is written.
+     */
     public static void copyFromArray(byte[] src, int srcIndex, Object segment, long offset, int length) {
-        MemorySegment.copy(src, srcIndex, (MemorySegment) segment, ValueLayout.JAVA_BYTE, offset, length);
+        MemorySegment dst = (MemorySegment) segment;
+        int words = length & -Long.BYTES;
+        if (words == length || words == 0) { // whole words already, or less than one
+            MemorySegment.copy(src, srcIndex, dst, ValueLayout.JAVA_BYTE, offset, length);
+            return;
+        }
+        int last = length - Long.BYTES;
+        dst.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + last, (long) ARRAY_WORD.get(src, srcIndex + last));
+        MemorySegment.copy(src, srcIndex, dst, ValueLayout.JAVA_BYTE, offset, words);
     }
 }

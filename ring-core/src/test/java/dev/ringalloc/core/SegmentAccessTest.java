@@ -72,11 +72,36 @@ class SegmentAccessTest {
     }
 
     @Test
+    void copiesFromArraysAtEveryLengthAndAlignmentInWholeWords() {
+        byte[] src = new byte[48];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i + 1);
+        }
+        for (int length = 0; length <= 40; length++) {
+            for (int srcIndex = 0; srcIndex < 8; srcIndex++) {
+                for (int at = 0; at < 8; at++) {
+                    for (int i = 0; i < 64; i++) {
+                        memory.put(i, (byte) 0);
+                    }
+                    SegmentAccess.copyFromArray(src, srcIndex, segment, at, length);
+                    for (int i = 0; i < 64; i++) {
+                        byte expected = i >= at && i < at + length ? src[srcIndex + i - at] : 0;
+                        assertThat(memory.get(i)).as("length %d, source index %d, at %d: byte %d", length, srcIndex,
+                                at, i).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void outOfBoundsThrowsAndWritesNothing() {
         assertThatThrownBy(() -> SegmentAccess.getLong(segment, 57)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> SegmentAccess.setInt(segment, 61, 1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> SegmentAccess.copyFromArray(new byte[8], 0, segment, 60, 8))
                 .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> SegmentAccess.copyFromArray(new byte[12], 0, segment, 56, 12))
+                .as("a length that is not whole words").isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> SegmentAccess.laLong(segment, 4)).as("misaligned guard word")
                 .isInstanceOf(IllegalArgumentException.class);
         for (int i = 0; i < 64; i++) {

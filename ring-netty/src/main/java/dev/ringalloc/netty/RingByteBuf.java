@@ -2,6 +2,7 @@ package dev.ringalloc.netty;
 
 import dev.ringalloc.core.Ring;
 import dev.ringalloc.core.SegmentAccess;
+import dev.ringalloc.core.WordCopy;
 import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -632,7 +633,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             if (a != null) {
                 System.arraycopy(src.array(), src.arrayOffset() + srcIndex, a, arrayBase + index, length);
             } else if (hasMemoryAddress()) {
-                PlatformDependent.copyMemory(src.array(), src.arrayOffset() + srcIndex, address + index, length);
+                copyToAddress(src.array(), src.arrayOffset() + srcIndex, address + index, length);
             } else {
                 copyFromArray(src.array(), src.arrayOffset() + srcIndex, index, length);
             }
@@ -655,7 +656,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             System.arraycopy(src, srcIndex, a, arrayBase + index, length);
         } else if (hasMemoryAddress()) {
             // One Unsafe copy, for the same reason.
-            PlatformDependent.copyMemory(src, srcIndex, address + index, length);
+            copyToAddress(src, srcIndex, address + index, length);
         } else {
             copyFromArray(src, srcIndex, index, length);
         }
@@ -672,6 +673,18 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             SegmentAccess.copyToArray(segment, offset + index, dst, dstIndex, length);
         } else {
             memory.get(offset + index, dst, dstIndex, length);
+        }
+    }
+
+    /**
+     * Copies to direct memory by address: a length that is not whole words in whole words where ring-core can
+     * ({@link WordCopy}); whole words gain nothing there and keep Netty's copy.
+     */
+    private static void copyToAddress(byte[] src, int srcIndex, long address, int length) {
+        if (WordCopy.isAvailable() && (length & 7) != 0) {
+            WordCopy.fromArray(src, srcIndex, address, length);
+        } else {
+            PlatformDependent.copyMemory(src, srcIndex, address, length);
         }
     }
 
