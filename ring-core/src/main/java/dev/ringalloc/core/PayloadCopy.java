@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * {@link UnsafeAccess} allows it, for a direct ring: a bulk put through the {@code ByteBuffer} checks the index
  * and the slice again, looks up the buffer's memory session and only then copies, which a write of 128 bytes
  * measurably pays (profile of benchmark 4, extendable rows). Puts go in whole words ({@link WordCopy}) where
- * that is available. Elsewhere through the {@code ByteBuffer}. Callers have checked both ranges.
+ * that pays. Elsewhere through the {@code ByteBuffer}. Callers have checked both ranges.
  */
 final class PayloadCopy {
 
@@ -23,7 +23,7 @@ final class PayloadCopy {
 
     /** Copies {@code len} bytes of {@code src} from {@code offset} to byte {@code at} of {@code memory}. */
     static void put(ByteBuffer memory, long address, int at, byte[] src, int offset, int len) {
-        if (address >= 0 && WordCopy.isAvailable() && (len & 7) != 0) {
+        if (address >= 0 && WordCopy.pays(len)) {
             WordCopy.fromArray(src, offset, address + at, len);
         } else if (address >= 0) {
             UnsafeAccess.UNSAFE.copyMemory(src, UnsafeAccess.BYTE_ARRAY_BASE + offset, null, address + at, len);

@@ -10,8 +10,8 @@ import java.util.Locale;
  * and the length have in common. A length that is not a multiple of 8 sends even an aligned copy to the byte,
  * short or int routine, and at random lengths those are slower than the word routine: with such lengths copied
  * this way, benchmark 4's fixed rows (1 to 64 and 1 to 1,024 bytes) made 8-9 % more buffers per second and
- * benchmark 7's ring rows 4-6 % more operations (docs/benchmarks.md, "Copies in whole words"). Callers keep
- * their plain copy for whole words, where this has nothing to gain.
+ * benchmark 7's ring rows 4-6 % more operations (docs/benchmarks.md, "Copies in whole words"). A length of
+ * whole words has nothing to gain: {@link #pays(int)} says where callers should use this class.
  *
  * <p>Available where this JVM lets the library use {@code sun.misc.Unsafe} ({@link UnsafeAccess}) and the
  * processor reads and writes a word at any address (x86-64 and AArch64); elsewhere callers copy as before.
@@ -34,6 +34,15 @@ public final class WordCopy {
     /** True when {@link #fromArray} may be called. */
     public static boolean isAvailable() {
         return AVAILABLE;
+    }
+
+    /**
+     * True when a copy of {@code length} bytes should go through {@link #fromArray}: it may be called, and the
+     * length is not whole words. A copy of whole words is one {@code copyMemory} either way, so callers keep their
+     * own for it (and benchmark 1, whose lengths are whole words, runs the code it always ran).
+     */
+    public static boolean pays(int length) {
+        return AVAILABLE && (length & (Long.BYTES - 1)) != 0;
     }
 
     /**

@@ -44,6 +44,16 @@ class WordCopyTest {
     }
 
     @Test
+    void paysOnlyForLengthsThatAreNotWholeWords() {
+        assertThat(WordCopy.pays(0)).isFalse();
+        assertThat(WordCopy.pays(64)).isFalse();
+        assertThat(WordCopy.pays(1024)).isFalse();
+        assertThat(WordCopy.pays(1)).isTrue();
+        assertThat(WordCopy.pays(7)).isTrue();
+        assertThat(WordCopy.pays(1023)).isTrue();
+    }
+
+    @Test
     void copiesLongerThanOneChunkArriveWhole() {
         int length = 2 * WordCopy.CHUNK + 13;
         byte[] src = randomBytes(length + 3, 2);

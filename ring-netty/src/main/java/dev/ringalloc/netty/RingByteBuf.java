@@ -676,12 +676,9 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         }
     }
 
-    /**
-     * Copies to direct memory by address: a length that is not whole words in whole words where ring-core can
-     * ({@link WordCopy}); whole words gain nothing there and keep Netty's copy.
-     */
+    /** Copies to direct memory by address: in whole words where that pays ({@link WordCopy#pays}), else by Netty. */
     private static void copyToAddress(byte[] src, int srcIndex, long address, int length) {
-        if (WordCopy.isAvailable() && (length & 7) != 0) {
+        if (WordCopy.pays(length)) {
             WordCopy.fromArray(src, srcIndex, address, length);
         } else {
             PlatformDependent.copyMemory(src, srcIndex, address, length);
