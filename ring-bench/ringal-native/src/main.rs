@@ -6,8 +6,13 @@
 //! finalizes. The ring holds twice the row's most bytes in flight, as the Java side's does (RingAl rounds
 //! it up to a power of two).
 //!
+//! With `--memcpy`, no allocator: the same writes, in the same calls, go with `copy_from_slice` (the C library's
+//! `memcpy`, which RingAl's writes end in) into one region the size of ring-core's ring, at an offset that moves
+//! on as a ring's head does (the length in whole words plus an 8-byte guard) and wraps: the copy's own cost on
+//! the row, beside what benchmark 4's `copy` implementation measures for the JVM's copy routine.
+//!
 //! Per row: two 1-second warm-up iterations, three measured; prints the median in ns per buffer.
-//! Usage: `ringal-native [fixed,extendable]`.
+//! Usage: `ringal-native [--memcpy] [fixed,extendable]`.
 use ringal::{FixedBufMut, RingAl};
 use std::hint::black_box;
 use std::io::Write;
@@ -76,8 +81,51 @@ fn iterate(ring: &mut RingAl, kept: &mut [Option<FixedBufMut>], extendable: bool
     }
 }
 
+/// The `--memcpy` side: where the next copy goes in a region of ring-core's ring capacity.
+struct Region {
+    bytes: Vec<u8>,
+    offset: usize,
+}
+
+impl Region {
+    /// `len` bytes of `payload`, in calls of at most `chunk` bytes, to where a ring's next buffer would be.
+    fn copy(&mut self, payload: &[u8], len: usize, chunk: usize) {
+        let span = 8 + ((len + 7) & !7);
+        if self.offset + span > self.bytes.len() {
+            self.offset = 0;
+        }
+        let at = self.offset + 8;
+        let mut from = 0;
+        while from < len {
+            let n = chunk.min(len - from);
+            self.bytes[at + from..at + from + n].copy_from_slice(&payload[from..from + n]);
+            from += n;
+        }
+        self.offset += span;
+    }
+}
+
+fn copy_only(region: &mut Region, extendable: bool, from: usize, count: usize, lengths: &[usize], payload: &[u8]) {
+    for i in from..from + count {
+        let len = lengths[i & (LENGTHS - 1)];
+        region.copy(payload, len, if extendable { CHUNK } else { len });
+    }
+    black_box(&region.bytes);
+}
+
+/// ring-core's ring capacity for a row (`NettyAllocator.ringCapacityFor`): twice the bytes in flight, at least
+/// 1 MiB, a multiple of 64.
+fn ring_core_capacity(max: usize, held: usize) -> usize {
+    ((1usize << 20).max(2 * (held * max + 4 * max)) + 63) & !63
+}
+
 fn main() {
-    let kinds = std::env::args().nth(1).unwrap_or_else(|| "fixed,extendable".to_string());
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let memcpy = args.first().map(|a| a == "--memcpy").unwrap_or(false);
+    if memcpy {
+        args.remove(0);
+    }
+    let kinds = args.first().cloned().unwrap_or_else(|| "fixed,extendable".to_string());
     for kind in kinds.split(',') {
         let extendable = match kind {
             "fixed" => false,
@@ -89,6 +137,7 @@ fn main() {
             let payload: Vec<u8> = (0..max).map(|i| (i * 31 + 7) as u8).collect();
             let mut ring = RingAl::new((1usize << 20).max(2 * (held * max + 4 * max)));
             let mut kept: Vec<Option<FixedBufMut>> = (0..held).map(|_| None).collect();
+            let mut region = Region { bytes: vec![0u8; ring_core_capacity(max, held)], offset: 0 };
             let batch = if max >= 65536 { 10_000 } else { 200_000 };
             let mut next = 0;
             let mut measured = Vec::new();
@@ -96,7 +145,11 @@ fn main() {
                 let start = Instant::now();
                 let mut done = 0;
                 while start.elapsed().as_secs_f64() < 1.0 {
-                    iterate(&mut ring, &mut kept, extendable, next, batch, &lengths, &payload);
+                    if memcpy {
+                        copy_only(&mut region, extendable, next, batch, &lengths, &payload);
+                    } else {
+                        iterate(&mut ring, &mut kept, extendable, next, batch, &lengths, &payload);
+                    }
                     next += batch;
                     done += batch;
                 }
@@ -105,7 +158,8 @@ fn main() {
                 }
             }
             measured.sort_by(|a, b| a.total_cmp(b));
-            println!("ringal {kind} {name} {:.1} ns/op (iterations {:.1} {:.1} {:.1})", measured[1], measured[0],
+            let who = if memcpy { "memcpy" } else { "ringal" };
+            println!("{who} {kind} {name} {:.1} ns/op (iterations {:.1} {:.1} {:.1})", measured[1], measured[0],
                      measured[1], measured[2]);
         }
     }

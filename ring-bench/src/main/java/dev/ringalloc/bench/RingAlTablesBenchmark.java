@@ -3,6 +3,8 @@ package dev.ringalloc.bench;
 import dev.ringalloc.core.ExtendableBuffer;
 import dev.ringalloc.core.FixedBuffer;
 import dev.ringalloc.core.RingAllocator;
+import dev.ringalloc.core.WordCopy;
+import io.netty.util.internal.PlatformDependent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -36,7 +38,12 @@ import java.util.Locale;
  *
  * <p>Implementations: {@code ring} (ring-core {@link RingAllocator}, a ring of twice the largest possible
  * bytes held), {@code byteArray} ({@code new byte[]}), {@code heapByteBuffer}
- * ({@code ByteBuffer.allocate}), {@code byteArrayOutputStream}. {@code gc.alloc.rate.norm} shows the
+ * ({@code ByteBuffer.allocate}), {@code byteArrayOutputStream}, and {@code copy}: the copy alone, no allocator
+ * (the floor). {@code copy} writes the same bytes, in the same calls, into one direct region the size of the
+ * ring, at an offset that moves on as the ring's head does (the length in whole words plus an 8-byte guard) and
+ * wraps, through the copy ring-core's buffers use ({@link WordCopy} where it pays, else the JDK's bulk put).
+ * Its time is what the JVM's copy routine costs on the row; {@code ringal-native --memcpy} does the same
+ * copies with the C library's {@code memcpy}, which RingAl's writes end in. {@code gc.alloc.rate.norm} shows the
  * garbage per buffer: ring-core recycles its buffer objects per ring, so its steady state allocates nothing
  * (0 B/op, fixed and extendable, finish included); every other implementation allocates at least the bytes.
  */
@@ -47,14 +54,15 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
     public static final int INITIAL = 64;
     /** Bytes per write call of the extendable kind. */
     public static final int CHUNK = 128;
-    private static final int LENGTHS = 1 << 14;
+    /** Lengths drawn per row, then used in turn. */
+    static final int LENGTHS = 1 << 14;
 
     /** RingAl's row: {@code <iterations>_<largest buffer>_<most held>}. */
     @Param({"10M_64_64", "10M_1024_64", "10M_1024_1024", "1M_65536_64", "1M_131072_1024"})
     public String scenario;
 
-    /** {@code ring}, {@code byteArray}, {@code heapByteBuffer} or {@code byteArrayOutputStream}. */
-    @Param({"ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream"})
+    /** {@code ring}, {@code byteArray}, {@code heapByteBuffer}, {@code byteArrayOutputStream} or {@code copy}. */
+    @Param({"ring", "byteArray", "heapByteBuffer", "byteArrayOutputStream", "copy"})
     public String impl;
 
     /** {@code fixed} or {@code extendable}. */
@@ -69,6 +77,11 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
     private Object[] kept;
     private int next;
     private RingAllocator ring;
+    /** {@code impl = copy}: the region written (read by the test), its address if {@link WordCopy} pays. */
+    ByteBuffer region;
+    private long regionAddress;
+    /** {@code impl = copy}: where the next buffer's guard would be (read by the test). */
+    int regionOffset;
 
     /**
      * Its table for {@code kind}: implementations against {@code byte[]}, with the time the row's iterations
@@ -126,15 +139,20 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
             case "byteArray": mode = 1; break;
             case "heapByteBuffer": mode = 2; break;
             case "byteArrayOutputStream": mode = 3; break;
+            case "copy": mode = 4; break;
             default: throw new IllegalArgumentException("unknown impl " + impl);
         }
         mode = mode * 2 + (extendable ? 1 : 0);
         lengths = Payloads.lengths(LENGTHS, maxSize);
         payload = Payloads.bytes(maxSize);
         kept = new Object[held];
+        // Extendable growth may briefly hold the old and the doubled region.
+        int ringCapacity = NettyAllocator.ringCapacityFor((long) held * maxSize + 4L * maxSize);
         if ("ring".equals(impl)) {
-            // Extendable growth may briefly hold the old and the doubled region.
-            ring = RingAllocator.create(NettyAllocator.ringCapacityFor((long) held * maxSize + 4L * maxSize));
+            ring = RingAllocator.create(ringCapacity);
+        } else if ("copy".equals(impl)) {
+            region = ByteBuffer.allocateDirect(ringCapacity);
+            regionAddress = WordCopy.isAvailable() ? PlatformDependent.directBufferAddress(region) : 0;
         }
     }
 
@@ -158,6 +176,8 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
             case 5: made = extendableByteBuffer(len); break;
             case 6: made = fixedStream(len); break;
             case 7: made = extendableStream(len); break;
+            case 8: made = copy(len, len); break;
+            case 9: made = copy(len, CHUNK); break;
             default: throw new AssertionError(mode);
         }
         kept[slot] = made;
@@ -167,6 +187,29 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
         byte[] a = new byte[len];
         System.arraycopy(payload, 0, a, 0, len);
         return a;
+    }
+
+    /**
+     * {@code impl = copy}: {@code len} bytes of the payload, in calls of at most {@code chunk} bytes, to where the
+     * ring's next buffer would be; returns the region (kept like a buffer, so that nothing is optimised away).
+     */
+    private ByteBuffer copy(int len, int chunk) {
+        int at = regionOffset;
+        int span = Long.BYTES + ((len + Long.BYTES - 1) & -Long.BYTES); // a guard, then the payload in whole words
+        if (at + span > region.capacity()) {
+            at = 0;
+        }
+        int payloadAt = at + Long.BYTES;
+        for (int from = 0; from < len; from += chunk) {
+            int n = Math.min(chunk, len - from);
+            if (regionAddress != 0 && WordCopy.pays(n)) {
+                WordCopy.fromArray(payload, from, regionAddress + payloadAt + from, n);
+            } else {
+                region.put(payloadAt + from, payload, from, n);
+            }
+        }
+        regionOffset = at + span;
+        return region;
     }
 
     private ByteArrayOutputStream fixedStream(int len) {
