@@ -73,6 +73,8 @@ abstract class RingOwnerFields {
     int visitsLeft;
     /** True while the current allocation holds the seqlock odd. */
     boolean changing;
+    /** The {@code next} of the region handed out last: see {@code Ring.nextOfLastAllocation()}. */
+    int lastNext;
     /** Stamp of the next allocation; never 0. */
     int nextStamp = 1;
     /** Bytes held, or released but not yet seen free by the owner. */

@@ -406,4 +406,63 @@ class RingTest {
         assertThatThrownBy(() -> Ring.allocate(1024, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Ring.allocate(100, 1).capacity()).isEqualTo(104);
     }
+
+    /** Every word of the ring. */
+    private static long[] words(Ring r) {
+        long[] words = new long[r.capacity() / 8];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = r.memory().getLong(i * 8);
+        }
+        return words;
+    }
+
+    @Test
+    void releaseWithTheKeptNextWritesWhatTheCheckedReleaseWrites() {
+        // Two rings, the same allocations: one released with the guard read and checked, one with the next its
+        // holder kept. 40 bytes leave a split; 984 then takes the rest whole (3 words over: no split).
+        Ring checked = Ring.allocate(CAPACITY, Integer.MAX_VALUE);
+        Ring kept = Ring.allocate(CAPACITY, Integer.MAX_VALUE);
+        for (int size : new int[] {40, 984}) {
+            long a = checked.tryAllocate(size);
+            long b = kept.tryAllocate(size);
+            int next = kept.nextOfLastAllocation();
+            assertThat(next).isEqualTo(guardOf(b) + 1 + kept.capacity(b) / 8);
+
+            checked.releaseOnOwner(a);
+            kept.releaseOnOwner(b, next);
+            assertThat(words(kept)).isEqualTo(words(checked));
+            assertThat(kept.stats()).isEqualTo(checked.stats());
+        }
+        assertThat(kept.capacity(kept.tryAllocate(MAX))).isEqualTo(MAX);
+    }
+
+    @Test
+    void releaseWithAKeptNextOutsideTheRegionThrowsAndWritesNothing() {
+        long a = ring.tryAllocate(64);
+        long b = ring.tryAllocate(64);
+        int nextOfB = ring.nextOfLastAllocation();
+        long[] before = words(ring);
+
+        for (int bad : new int[] {-1, guardOf(b), CAPACITY / 8}) {
+            assertThatThrownBy(() -> ring.releaseOnOwner(b, bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("next " + bad);
+        }
+        assertThat(words(ring)).isEqualTo(before);
+        ring.releaseOnOwner(b, nextOfB);
+        ring.release(a);
+        assertThat(ring.stats().liveRegions()).isZero();
+    }
+
+    @Test
+    void theLastReleaseWithAKeptNextFreesARetiredRing() {
+        long a = ring.tryAllocate(64);
+        int next = ring.nextOfLastAllocation();
+        ring.retire();
+        assertThat(ring.isFreed()).isFalse();
+
+        assertThat(ring.releaseOnOwner(a, next)).as("freed by this release").isTrue();
+        assertThat(ring.isFreed()).isTrue();
+        assertThatThrownBy(() -> ring.releaseOnOwner(a, next)).as("a freed ring holds nothing")
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

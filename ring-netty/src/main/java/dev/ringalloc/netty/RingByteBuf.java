@@ -138,6 +138,13 @@ public abstract class RingByteBuf extends AbstractByteBuf {
      * again; growth in place finds any slack beyond it.
      */
     int regionCapacity;
+    /**
+     * The region's {@code next} as the hand-out gave it ({@link Ring#nextOfLastAllocation()}), or -1 once the region
+     * grew or shrank: the owner's release then stores the guard without reading it ({@link ThreadRing#release}).
+     * Written by the owner (hand-out, growth, shrink); read by the releasing thread, and used only if that is the
+     * owner. The reference count makes the release happen once per allocation, the check the guard read was for.
+     */
+    int regionNext = -1;
     /** Duplicate of {@link #memory} behind {@link #internalNioBuffer(int, int)}; kept across recycling. */
     private ByteBuffer tmpNioBuf;
 
@@ -190,6 +197,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             threadRing = ring;
         }
         handle = regionHandle;
+        regionNext = ring.ring.nextOfLastAllocation();
         if (fallbackMemory != null) {
             fallbackMemory = null;
         }
@@ -201,6 +209,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         ByteBuffer view = buffer.nioBuffer(0, capacity).order(ByteOrder.BIG_ENDIAN);
         threadRing = null;
         handle = Ring.NO_REGION;
+        regionNext = -1;
         fallbackMemory = buffer;
         // Fallback memory goes through its ByteBuffer: making a segment of it would allocate on every use.
         useMemory(view, 0, view.isDirect() && PlatformDependent.hasUnsafe()
@@ -325,7 +334,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (fallbackMemory != null) {
             fallbackMemory.release();
         } else {
-            ring.release(handle, current);
+            ring.release(handle, current, regionNext);
         }
         if (home == null) {
             return; // made for a thread without a ring: garbage now
@@ -374,6 +383,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             ThreadRing ring = threadRing;
             if (ring != null && ring.ownedByCurrentThread()) {
                 regionCapacity = ring.ring.shrink(handle, Math.max(1, newCapacity));
+                regionNext = -1;
             }
             length = newCapacity;
             return this;
@@ -392,6 +402,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
             return false;
         }
         regionCapacity = ring.ring.capacity(handle);
+        regionNext = -1;
         return true;
     }
 
@@ -406,6 +417,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         final int bytes = length;
         final ThreadRing oldRing = threadRing;
         final long oldHandle = handle;
+        final int oldNext = regionNext;
         final ByteBuf oldFallback = fallbackMemory;
 
         ThreadRing target = alloc.currentThreadRing(isDirect(), newCapacity);
@@ -431,7 +443,7 @@ public abstract class RingByteBuf extends AbstractByteBuf {
         if (oldFallback != null) {
             oldFallback.release();
         } else {
-            oldRing.release(oldHandle, Thread.currentThread());
+            oldRing.release(oldHandle, Thread.currentThread(), oldNext);
         }
     }
 

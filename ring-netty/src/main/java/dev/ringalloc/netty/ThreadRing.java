@@ -67,12 +67,16 @@ final class ThreadRing {
     /**
      * Releases a region of this ring on thread {@code current}: the owner's store or another thread's CAS,
      * forgetting its site in allocation-site mode. A release that frees a retired ring reports it.
+     *
+     * @param next the region's {@code next} as its buffer kept it from the hand-out, or -1 if unknown (it grew or
+     *             shrank): on the owner, a known {@code next} spares the load of the guard
      */
-    void release(long handle, Thread current) {
+    void release(long handle, Thread current, int next) {
         if (RingHistory.SITES) {
             history.forgetSite(handle);
         }
-        if (current == owner ? ring.releaseOnOwner(handle) : ring.releaseElsewhere(handle)) {
+        if (current == owner ? (next >= 0 ? ring.releaseOnOwner(handle, next) : ring.releaseOnOwner(handle))
+                : ring.releaseElsewhere(handle)) {
             RingEvents.ringFreed(ring, history);
         }
     }

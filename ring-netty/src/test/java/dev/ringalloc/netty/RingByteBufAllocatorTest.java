@@ -1,5 +1,6 @@
 package dev.ringalloc.netty;
 
+import dev.ringalloc.core.RingStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -374,6 +375,34 @@ class RingByteBufAllocatorTest {
             assertThat(composite.readLong()).isEqualTo(42);
             assertThat(alloc.metric().liveRegions()).isPositive();
             composite.release();
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void aBufferShrunkOrGrownInPlaceThenReleasedOnItsOwnerLeavesTheRingsAccountsExact() throws Exception {
+        // The owner's release stores the guard from the next the buffer kept at hand-out; after a shrink or a
+        // growth that next is stale and must not be used. Were it used, the release would hand the ring back
+        // the region's old extent, taking it off the ring's occupied bytes twice over: the high-water mark would
+        // then fall short of what is later held at once.
+        RingByteBufAllocator alloc = small().build();
+        onFastThread(() -> {
+            ByteBuf shrunk = alloc.directBuffer(8 << 10);
+            shrunk.capacity(64);
+            shrunk.release();
+            ByteBuf grown = alloc.directBuffer(64);
+            grown.capacity(4 << 10);
+            grown.release();
+
+            List<ByteBuf> held = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                held.add(alloc.directBuffer(8 << 10));
+            }
+            RingStats stats = alloc.metric().ringStats().get(0);
+            assertThat(stats.bytesInUse()).isGreaterThanOrEqualTo(56 << 10);
+            assertThat(stats.highWaterMark()).as("high-water mark").isGreaterThanOrEqualTo(stats.bytesInUse());
+            held.forEach(ByteBuf::release);
             assertThat(alloc.metric().bytesInUse()).isZero();
             return null;
         });
