@@ -197,13 +197,13 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     private final ByteBufAllocator fallback;
 
     /** The calling thread's direct ring, created on first use; null for a thread that gets none. */
-    private final FastThreadLocal<ThreadRing> directRings = new RingLocal(true);
+    private final FastThreadLocal<ThreadRing> directRings = new RingLocal(true, false);
     /** The calling thread's heap ring, created on first use; null for a thread that gets none. */
-    private final FastThreadLocal<ThreadRing> heapRingsLocal = new RingLocal(false);
+    private final FastThreadLocal<ThreadRing> heapRingsLocal = new RingLocal(false, false);
     /** The calling thread's direct ring for requests above {@link #largeRingAbove}, as {@link #directRings}. */
-    private final FastThreadLocal<ThreadRing> largeDirectRings = new RingLocal(true);
+    private final FastThreadLocal<ThreadRing> largeDirectRings = new RingLocal(true, true);
     /** The calling thread's heap ring for requests above {@link #largeRingAbove}, as {@link #heapRingsLocal}. */
-    private final FastThreadLocal<ThreadRing> largeHeapRings = new RingLocal(false);
+    private final FastThreadLocal<ThreadRing> largeHeapRings = new RingLocal(false, true);
 
     /**
      * Every ring not yet retired, by its record. Concurrent map: a thread adds its ring when it creates it; the
@@ -379,14 +379,16 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     /** A thread's ring of one kind: created on first use, retired when the thread cleans up its thread-locals. */
     private final class RingLocal extends FastThreadLocal<ThreadRing> {
         private final boolean direct;
+        private final boolean large;
 
-        RingLocal(boolean direct) {
+        RingLocal(boolean direct, boolean large) {
             this.direct = direct;
+            this.large = large;
         }
 
         @Override
         protected ThreadRing initialValue() {
-            return newThreadRing(direct);
+            return newThreadRing(direct, large);
         }
 
         @Override
@@ -397,7 +399,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         }
     }
 
-    private ThreadRing newThreadRing(boolean direct) {
+    private ThreadRing newThreadRing(boolean direct, boolean large) {
         prune();
         final Ring ring;
         try {
@@ -407,13 +409,13 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
                     ringCapacity, direct ? "direct" : "heap", Thread.currentThread().getName(), e);
             return null;
         }
-        RingHistory history = new RingHistory(Thread.currentThread());
+        RingHistory history = new RingHistory(Thread.currentThread(), large);
         ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), history,
                 home -> newBufferObject(home, direct));
         RingRecord record = new RingRecord(ring, history);
         record.cleanable = RING_CLEANER.register(threadRing, record);
         registry.add(record);
-        RingEvents.ringCreated(ring);
+        RingEvents.ringCreated(ring, large);
         return threadRing;
     }
 

@@ -21,10 +21,11 @@ final class RingCreatedEvent extends RingLifeEvent {
         return INSTANCE.isEnabled();
     }
 
-    static void emit(Ring ring) {
+    static void emit(Ring ring, boolean large) {
         RingCreatedEvent event = new RingCreatedEvent();
         event.capacity = ring.capacity();
         event.direct = ring.isDirect();
+        event.large = large;
         event.memoryKind = ring.memoryKind();
         event.owner = Thread.currentThread();
         event.commit();

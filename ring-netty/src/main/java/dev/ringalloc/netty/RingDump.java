@@ -40,15 +40,16 @@ final class RingDump {
         sb.append(rings.size()).append(rings.size() == 1 ? " ring" : " rings").append(" not yet freed\n");
         int n = 0;
         for (RingSnapshot ring : rings) {
-            appendRing(sb, ++n, ring);
+            appendRing(sb, ++n, ring, alloc.largeRingAbove());
         }
         return sb.toString();
     }
 
-    private static void appendRing(StringBuilder sb, int n, RingSnapshot ring) {
+    private static void appendRing(StringBuilder sb, int n, RingSnapshot ring, int largeRingAbove) {
         RingStats s = ring.stats();
         sb.append('\n').append("ring ").append(n).append(": owner \"").append(ring.owner()).append('"')
                 .append(ring.ownerAlive() ? "" : " (ended)").append(", ").append(ring.direct() ? "direct" : "heap")
+                .append(ring.large() ? ", large ring for requests above " + bytes(largeRingAbove) : "")
                 .append(", ").append(ring.memoryKind()).append(", capacity ").append(bytes(s.capacity()))
                 .append(ring.retired() ? ", retired: freed by its last release" : "").append('\n');
         sb.append("  in use ").append(bytes(s.bytesInUse())).append(" in ").append(s.liveRegions())

@@ -47,9 +47,9 @@ final class RingEvents {
     }
 
     /** A ring created by its owner, the calling thread: {@code dev.ringalloc.RingCreated}. */
-    static void ringCreated(Ring ring) {
+    static void ringCreated(Ring ring, boolean large) {
         if (AVAILABLE && RingCreatedEvent.isEventEnabled()) {
-            RingCreatedEvent.emit(ring);
+            RingCreatedEvent.emit(ring, large);
         }
     }
 

@@ -31,6 +31,7 @@ final class RingFreedEvent extends RingLifeEvent {
         RingFreedEvent event = new RingFreedEvent();
         event.capacity = ring.capacity();
         event.direct = ring.isDirect();
+        event.large = history.large();
         event.owner = history.owner();
         event.ownerName = history.ownerName();
         event.allocations = ring.allocationCount();

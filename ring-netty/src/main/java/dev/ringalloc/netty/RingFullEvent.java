@@ -23,6 +23,10 @@ final class RingFullEvent extends RequestEvent {
     @Description("Ring-full fallbacks of this ring since its previous Ring Full event, this one included")
     long ringFullFallbacks;
 
+    @Label("Large Ring")
+    @Description("The owner's large ring, which serves only requests above largeRingAbove (false: its ring)")
+    boolean large;
+
     @Label("Capacity")
     @DataAmount
     long capacity;
@@ -74,6 +78,7 @@ final class RingFullEvent extends RequestEvent {
         RingFullEvent event = new RingFullEvent();
         event.requestedBytes = requestedBytes;
         event.direct = ring.ring.isDirect();
+        event.large = ring.history.large();
         event.ringFullFallbacks = fallbacks;
         event.capacity = stats.capacity();
         event.bytesInUse = stats.bytesInUse();

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 /**
  * What the allocator remembers of one ring's past, so that the age of a live region can be told in time and not
  * only in allocations ({@link Ring#stampAge}): a table of time samples, and, in allocation-site mode, where each
- * live region was allocated. Shared by the ring's {@link ThreadRing} and the allocator's record of the ring; it
+ * live region was allocated; with it, whose ring it is (the owner, and whether it is the owner's large ring). Shared by the ring's {@link ThreadRing} and the allocator's record of the ring; it
  * refers to neither, and to the owner thread only weakly, so it keeps nothing alive.
  *
  * <h2>Time samples</h2>
@@ -77,6 +77,8 @@ final class RingHistory {
     private final long createdNanos;
     private final WeakReference<Thread> owner;
     private final String ownerName;
+    /** Which of the owner's rings this is: its large ring (true) or its ring (false). Fixed at creation. */
+    private final boolean large;
     /** Slot per level, 0 until written; see "Time samples". Owner: {@code soSample}; any thread: {@code laSample}. */
     private final long[] samples = new long[LEVELS];
     /** By handle, in allocation-site mode; null otherwise. */
@@ -91,10 +93,20 @@ final class RingHistory {
     private long ringFullsNotReported;
 
     RingHistory(Thread owner) {
-        this(owner, System::nanoTime);
+        this(owner, false, System::nanoTime);
+    }
+
+    /** @param large the ring is its owner's large ring (requests above {@code largeRingAbove}) */
+    RingHistory(Thread owner, boolean large) {
+        this(owner, large, System::nanoTime);
     }
 
     RingHistory(Thread owner, LongSupplier clock) {
+        this(owner, false, clock);
+    }
+
+    private RingHistory(Thread owner, boolean large, LongSupplier clock) {
+        this.large = large;
         this.clock = clock;
         this.createdNanos = clock.getAsLong();
         this.owner = new WeakReference<>(owner);
@@ -110,6 +122,11 @@ final class RingHistory {
     /** The owner thread's name when the ring was created. */
     String ownerName() {
         return ownerName;
+    }
+
+    /** True for the owner's large ring, which serves only requests above {@code largeRingAbove}. */
+    boolean large() {
+        return large;
     }
 
     /** True while the owner thread runs. */

@@ -11,6 +11,10 @@ abstract class RingLifeEvent extends RingAllocatorEvent {
     @DataAmount
     long capacity;
 
+    @Label("Large Ring")
+    @Description("The owner's large ring, which serves only requests above largeRingAbove (false: its ring)")
+    boolean large;
+
     @Label("Owner")
     @Description("The thread that allocates from the ring (null once collected)")
     Thread owner;

@@ -14,14 +14,16 @@ import java.util.List;
  * @param owner         name of the thread that owns (allocates from) the ring
  * @param ownerAlive    false once that thread has ended: the ring is retired and is freed by its last release
  * @param direct        direct memory (true) or heap
+ * @param large         the owner's large ring, which serves only requests above
+ *                      {@link RingByteBufAllocator#largeRingAbove()} (false: the owner's ring for all other requests)
  * @param memoryKind    {@code mapped} (direct, committed page by page as buffers first touch it),
  *                      {@code allocated} (direct, all resident) or {@code heap}: {@link Ring#memoryKind()}
  * @param retired       the ring allocates no more (its owner ended or cleaned up its thread-locals)
  * @param stats         its figures: bytes in use, live regions, largest free run, high-water mark, ...
  * @param oldestRegions its oldest live regions, oldest first
  */
-public record RingSnapshot(String owner, boolean ownerAlive, boolean direct, String memoryKind, boolean retired,
-                           RingStats stats, List<LiveRegion> oldestRegions) {
+public record RingSnapshot(String owner, boolean ownerAlive, boolean direct, boolean large, String memoryKind,
+                           boolean retired, RingStats stats, List<LiveRegion> oldestRegions) {
 
     /** Copies the list: a snapshot does not change. */
     public RingSnapshot {
@@ -31,8 +33,8 @@ public record RingSnapshot(String owner, boolean ownerAlive, boolean direct, Str
     /** Walks {@code ring} (any thread) for its figures and its {@code oldest} oldest live regions. */
     static RingSnapshot take(Ring ring, RingHistory history, int oldest) {
         RingStats stats = ring.stats();
-        return new RingSnapshot(history.ownerName(), history.ownerAlive(), ring.isDirect(), ring.memoryKind(),
-                ring.isRetired(), stats, oldestRegions(ring, history, oldest));
+        return new RingSnapshot(history.ownerName(), history.ownerAlive(), ring.isDirect(), history.large(),
+                ring.memoryKind(), ring.isRetired(), stats, oldestRegions(ring, history, oldest));
     }
 
     /** The {@code n} oldest live regions of {@code ring}, oldest first. Any thread; one walk of the ring. */

@@ -232,6 +232,11 @@ class RingByteBufAllocatorTest {
             assertThat(ringBuf(heapLarge).threadRing.ring.isDirect()).isFalse();
             assertThat(alloc.metric().rings()).as("a ring and a large ring of each kind used").isEqualTo(3);
             assertThat(alloc.dump()).contains("large ring above 1 KiB");
+            assertThat(alloc.metric().ringSnapshots(0)).as("which ring is which")
+                    .extracting(s -> (s.direct() ? "direct" : "heap") + (s.large() ? " large" : ""))
+                    .containsExactlyInAnyOrder("direct", "direct large", "heap large");
+            assertThat(alloc.dump()).contains("direct, large ring for requests above 1 KiB (1024 B),",
+                    "heap, large ring for requests above 1 KiB (1024 B), heap");
 
             // A buffer that cannot grow in place moves to the ring for its new capacity.
             atThreshold.writeBytes(new byte[] {1, 2, 3});

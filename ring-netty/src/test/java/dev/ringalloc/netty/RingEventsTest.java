@@ -61,6 +61,7 @@ class RingEventsTest {
         RecordedEvent created = only(events, "dev.ringalloc.RingCreated");
         assertThat(created.getLong("capacity")).isEqualTo(64 << 10);
         assertThat(created.getBoolean("direct")).isTrue();
+        assertThat(created.getBoolean("large")).as("large rings are off").isFalse();
         assertThat(created.getThread("owner").getJavaName()).isEqualTo("ring-test-fast");
 
         List<RecordedEvent> fallbacks = named(events, "dev.ringalloc.Fallback");
@@ -72,6 +73,7 @@ class RingEventsTest {
         RecordedEvent full = only(events, "dev.ringalloc.RingFull");
         assertThat(full.getLong("requestedBytes")).isEqualTo(1000);
         assertThat(full.getLong("ringFullFallbacks")).isEqualTo(1);
+        assertThat(full.getBoolean("large")).isFalse();
         assertThat(full.getLong("capacity")).isEqualTo(64 << 10);
         assertThat(full.getLong("liveRegions")).isEqualTo(held[0]);
         // a region keeps a remainder too small to split off (under 64 bytes)
@@ -109,6 +111,31 @@ class RingEventsTest {
         RecordedEvent freed = only(RecordingFile.readAllEvents(file), "dev.ringalloc.RingFreed");
         assertThat(freed.getThread().getJavaName()).as("the releasing thread").isEqualTo(Thread.currentThread().getName());
         assertThat(freed.getLong("allocations")).isEqualTo(1);
+    }
+
+    /** With large rings on, each ring's creation and freeing say which of its owner's rings it is. */
+    @Test
+    void eventsSayWhichRingIsTheLargeRing(@TempDir Path dir) throws Exception {
+        RingByteBufAllocator alloc = RingByteBufAllocator.builder().ringCapacity(64 << 10).maxRingAllocation(8 << 10)
+                .largeRingAbove(1024).build();
+        Path file = dir.resolve("large.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("dev.ringalloc.RingCreated");
+            recording.enable("dev.ringalloc.RingFreed");
+            recording.start();
+            onFastThread(() -> {
+                alloc.directBuffer(16).release();
+                alloc.directBuffer(2048).release(); // above largeRingAbove: the large ring
+                return null;
+            }); // the thread ends: both rings retired and freed
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        for (String name : new String[] {"dev.ringalloc.RingCreated", "dev.ringalloc.RingFreed"}) {
+            assertThat(named(events, name)).as(name).extracting(e -> e.getBoolean("large"))
+                    .containsExactlyInAnyOrder(false, true);
+        }
     }
 
     private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
