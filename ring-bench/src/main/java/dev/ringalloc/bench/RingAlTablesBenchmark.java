@@ -41,7 +41,8 @@ import java.util.Locale;
  * ({@code ByteBuffer.allocate}), {@code byteArrayOutputStream}, and {@code copy}: the copy alone, no allocator
  * (the floor). {@code copy} writes the same bytes, in the same calls, into one direct region the size of the
  * ring, at an offset that moves on as the ring's head does (the length in whole words plus an 8-byte guard) and
- * wraps, through the copy ring-core's buffers use ({@link WordCopy} where it pays, else the JDK's bulk put).
+ * wraps, through the copy ring-core's buffers use: by address, {@link WordCopy} where it pays and one
+ * {@code Unsafe.copyMemory} otherwise (Netty's {@code PlatformDependent.copyMemory}); without Unsafe the JDK's bulk put.
  * Its time is what the JVM's copy routine costs on the row; {@code ringal-native --memcpy} does the same
  * copies with the C library's {@code memcpy}, which RingAl's writes end in. {@code gc.alloc.rate.norm} shows the
  * garbage per buffer: ring-core recycles its buffer objects per ring, so its steady state allocates nothing
@@ -77,7 +78,7 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
     private Object[] kept;
     private int next;
     private RingAllocator ring;
-    /** {@code impl = copy}: the region written (read by the test), its address if {@link WordCopy} pays. */
+    /** {@code impl = copy}: the region written (read by the test), and its address where Unsafe is used, else 0. */
     ByteBuffer region;
     private long regionAddress;
     /** {@code impl = copy}: where the next buffer's guard would be (read by the test). */
@@ -152,7 +153,7 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
             ring = RingAllocator.create(ringCapacity);
         } else if ("copy".equals(impl)) {
             region = ByteBuffer.allocateDirect(ringCapacity);
-            regionAddress = WordCopy.isAvailable() ? PlatformDependent.directBufferAddress(region) : 0;
+            regionAddress = PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(region) : 0;
         }
     }
 
@@ -202,10 +203,12 @@ public class RingAlTablesBenchmark extends EventLoopBenchmark {
         int payloadAt = at + Long.BYTES;
         for (int from = 0; from < len; from += chunk) {
             int n = Math.min(chunk, len - from);
-            if (regionAddress != 0 && WordCopy.pays(n)) {
+            if (regionAddress == 0) {
+                region.put(payloadAt + from, payload, from, n);
+            } else if (WordCopy.pays(n)) {
                 WordCopy.fromArray(payload, from, regionAddress + payloadAt + from, n);
             } else {
-                region.put(payloadAt + from, payload, from, n);
+                PlatformDependent.copyMemory(payload, from, regionAddress + payloadAt + from, n);
             }
         }
         regionOffset = at + span;

@@ -892,12 +892,13 @@ public final class Ring extends RingOwnerPadding {
      * only for a holder that already makes each allocation's release happen once, whatever the threads (an atomic
      * reference count): this method checks neither the lock nor the stamp. The guard it skips is the oldest
      * buffer's, one window of allocations back and out of the first-level cache (benchmark 7 with long-lived buffers
-     * +3-7 %; benchmark 1 on JDK 25 +12-15 %, where that load goes through a segment's checks). The owner writes a held guard only at its holder's request (growth,
-     * shrink), so a {@code next} kept since the allocation is the guard's, as long as the holder grew or shrank
-     * nothing; heap rings whose releases are serialized (no Unsafe, see {@code RingMemory}) take the checked path.
+     * +3-7 %; benchmark 1 on JDK 25 +12-15 %, where that load goes through a segment's checks). The owner writes a
+     * held guard only at its holder's request (growth, shrink), so a {@code next} kept since the allocation is the
+     * guard's, as long as the holder grew or shrank nothing; heap rings whose releases are serialized (no Unsafe,
+     * see {@code RingMemory}) take the checked path.
      *
      * @param handle the region, as its allocation returned it
-     * @param next   the region's {@code next}, as {@link #nextOfLastAllocation()} gave it when the region was handed out
+     * @param next   the region's {@code next}, as {@link #nextOfLastAllocation()} gave it at the hand-out
      * @return true if this release freed the ring: it was retired, and this was its last held region
      * @throws IllegalStateException    if the ring was freed (the region cannot be held)
      * @throws IllegalArgumentException if {@code next} is not behind the region, within the ring

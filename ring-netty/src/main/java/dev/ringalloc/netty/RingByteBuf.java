@@ -140,7 +140,8 @@ public abstract class RingByteBuf extends AbstractByteBuf {
     int regionCapacity;
     /**
      * The region's {@code next} as the hand-out gave it ({@link Ring#nextOfLastAllocation()}), or -1 once the region
-     * grew or shrank: the owner's release then stores the guard without reading it ({@link ThreadRing#release}).
+     * grew or shrank, and over fallback memory: with it, the owner's release stores the guard without reading it
+     * ({@link ThreadRing#release}).
      * Written by the owner (hand-out, growth, shrink); read by the releasing thread, and used only if that is the
      * owner. The reference count makes the release happen once per allocation, the check the guard read was for.
      */

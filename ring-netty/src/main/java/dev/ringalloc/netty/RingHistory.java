@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 /**
  * What the allocator remembers of one ring's past, so that the age of a live region can be told in time and not
  * only in allocations ({@link Ring#stampAge}): a table of time samples, and, in allocation-site mode, where each
- * live region was allocated; with it, whose ring it is (the owner, and whether it is the owner's large ring). Shared by the ring's {@link ThreadRing} and the allocator's record of the ring; it
- * refers to neither, and to the owner thread only weakly, so it keeps nothing alive.
+ * live region was allocated; with it, whose ring it is (the owner, and whether it is the owner's large ring).
+ * Shared by the ring's {@link ThreadRing} and the allocator's record of the ring; it refers to neither, and to the
+ * owner thread only weakly, so it keeps nothing alive.
  *
  * <h2>Time samples</h2>
  * The owner takes a sample (the time and the ring's allocation count) once every {@value #SAMPLE_EVERY}
@@ -91,10 +92,6 @@ final class RingHistory {
     /** Owner only: the earliest time of the next ring-full event, and the ring-full fallbacks since the last one. */
     private long nextRingFullEventNanos;
     private long ringFullsNotReported;
-
-    RingHistory(Thread owner) {
-        this(owner, false, System::nanoTime);
-    }
 
     /** @param large the ring is its owner's large ring (requests above {@code largeRingAbove}) */
     RingHistory(Thread owner, boolean large) {

@@ -62,7 +62,7 @@ class RingHistoryTest {
 
     @Test
     void ownerIsHeldWeaklyAndNamed() {
-        RingHistory history = new RingHistory(Thread.currentThread());
+        RingHistory history = new RingHistory(Thread.currentThread(), false);
         assertThat(history.owner()).isSameAs(Thread.currentThread());
         assertThat(history.ownerAlive()).isTrue();
         assertThat(history.ownerName()).isEqualTo(Thread.currentThread().getName());
