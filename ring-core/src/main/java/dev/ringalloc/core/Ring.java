@@ -66,7 +66,8 @@ import java.util.function.LongConsumer;
  * the operating system's resident pages then hold about those bytes, never the whole ring.
  * <ol type="a">
  *   <li><b>Reuse in place.</b> The region the owner itself released last ({@code releasedOnOwner}), if it
- *       holds the request without a split, is handed out again where it is and {@code head} stays: an
+ *       holds the request without a split, is handed out again where it is and {@code head} stays (its size
+ *       comes from the word that release stored, {@code releasedGuard}: no guard is read): an
  *       allocate-release loop, and per-message buffers of one size released oldest first, touch nothing
  *       else. If it is the newest region, {@code head} moves back onto it, so that the walk of (c) begins
  *       there. Releases by other threads are not recorded: their cache lines are in the other thread's
@@ -401,16 +402,14 @@ public final class Ring extends RingOwnerPadding {
         final int released = releasedOnOwner;
         if (released >= 0) {
             releasedOnOwner = -1;
-            long g = laGuard(released);
-            if (!isLocked(g)) {
-                int next = checkedNext(g, released);
-                int spare = next - released - 1 - words;
-                if (next == head) {
-                    head = released; // the newest region, released: the walk from head begins at it
-                    gapEnd = -1;
-                } else if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
-                    return take(released, g, next, words, false);
-                }
+            final long g = releasedGuard; // the word the release stored, still there: no load
+            int next = checkedNext(g, released);
+            int spare = next - released - 1 - words;
+            if (next == head) {
+                head = released; // the newest region, released: the walk from head begins at it
+                gapEnd = -1;
+            } else if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
+                return take(released, g, next, words, false);
             }
         }
         final int h = head;
@@ -865,10 +864,15 @@ public final class Ring extends RingOwnerPadding {
         if (memory.serializesReleases()) {
             boolean freed = releaseElsewhere(handle);
             releasedOnOwner = indexOf(handle);
+            // Unlocked now, so only the owner writes it from here on. Serialized releases are a heap ring's,
+            // whose array stays readable even if a last release elsewhere frees the ring meanwhile.
+            releasedGuard = laGuard(releasedOnOwner);
             return freed;
         }
-        soGuard(indexOf(handle), heldGuard(handle) & ~LOCKED);
+        final long unlocked = heldGuard(handle) & ~LOCKED;
+        soGuard(indexOf(handle), unlocked);
         releasedOnOwner = indexOf(handle);
+        releasedGuard = unlocked;
         if (lvState() == RETIRED) {
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();
@@ -911,8 +915,10 @@ public final class Ring extends RingOwnerPadding {
         if (next <= index || next > tail) {
             throw new IllegalArgumentException("next " + next + " is not behind region " + index + " within the ring");
         }
-        soGuard(index, guard(false, stampOfHandle(handle), next));
+        final long unlocked = guard(false, stampOfHandle(handle), next);
+        soGuard(index, unlocked);
         releasedOnOwner = index;
+        releasedGuard = unlocked;
         if (lvState() == RETIRED) {
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();

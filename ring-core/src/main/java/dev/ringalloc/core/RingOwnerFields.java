@@ -63,6 +63,12 @@ abstract class RingOwnerFields {
     int frontier;
     /** Guard the owner released last, for the next allocation to look at first; -1 once it has. */
     int releasedOnOwner = -1;
+    /**
+     * The word the owner stored at {@code releasedOnOwner} when it released it (unlocked, with its stamp). No
+     * other thread writes an unlocked guard, and the owner resets {@code releasedOnOwner} before it changes
+     * that one (a merge, a growth over it), so the next allocation reads this instead of the guard.
+     */
+    long releasedGuard;
     /** Allocations to let pass before the walk looks back at the start again, after it found it pinned. */
     int startRetryIn;
     /** The last such wait: 0 after a look that succeeded, then 1, 2, 4, 8. */

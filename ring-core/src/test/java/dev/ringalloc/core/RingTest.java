@@ -239,6 +239,8 @@ class RingTest {
 
     @Test
     void aGrowthThatAbsorbsTheOwnersLastReleaseForgetsIt() {
+        // Reuse in place trusts the word the owner's release stored and reads no guard: were b not forgotten,
+        // d would be handed out at word 9, inside a.
         long a = ring.tryAllocate(64);              // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18
         long c = ring.tryAllocate(64);              // guards 18..27
