@@ -409,7 +409,7 @@ public final class Ring extends RingOwnerPadding {
                 head = released; // the newest region, released: the walk from head begins at it
                 gapEnd = -1;
             } else if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
-                return take(released, g, next, words, false);
+                return reuseInPlace(released, next);
             }
         }
         final int h = head;
@@ -649,8 +649,7 @@ public final class Ring extends RingOwnerPadding {
         } else {
             end = next;
         }
-        int stamp = nextStamp;
-        nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
+        int stamp = issueStamp();
         soGuardOnOwner(run, guard(true, stamp, end));
         lastNext = end;
         if (advanceHead) {
@@ -661,6 +660,25 @@ public final class Ring extends RingOwnerPadding {
         occupy((long) (end - run - 1) << 3);
         soAllocations(allocations + 1);
         return handle(run, stamp);
+    }
+
+    /**
+     * Shortcut (a): hands out again, whole, the region [run, next) that the owner released last and has not seen
+     * since. That release left its bytes in {@code occupied} (unseen), so the count stands as it is.
+     */
+    private long reuseInPlace(int run, int next) {
+        int stamp = issueStamp();
+        soGuardOnOwner(run, guard(true, stamp, next));
+        lastNext = next;
+        soAllocations(allocations + 1);
+        return handle(run, stamp);
+    }
+
+    /** The next allocation's stamp: never 0, which marks a guard the owner has seen free. */
+    private int issueStamp() {
+        int stamp = nextStamp;
+        nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
+        return stamp;
     }
 
     /**
