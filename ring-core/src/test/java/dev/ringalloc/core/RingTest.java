@@ -157,6 +157,22 @@ class RingTest {
     }
 
     @Test
+    void reuseInPlaceReportsTheReusedRegionsNext() {
+        // ring-netty keeps nextOfLastAllocation() for its release without a load: after a reuse in place it must
+        // be the reused region's, not the previous hand-out's.
+        long a = ring.tryAllocate(64);              // guards 0..9
+        int nextOfA = ring.nextOfLastAllocation();
+        long b = ring.tryAllocate(64);              // guards 9..18, the newest
+        ring.releaseOnOwner(a, nextOfA);
+        long c = ring.tryAllocate(64);              // a's region again, in place
+        assertThat(guardOf(c)).isZero();
+        assertThat(ring.nextOfLastAllocation()).isEqualTo(nextOfA);
+        ring.releaseOnOwner(c, ring.nextOfLastAllocation());
+        ring.release(b);
+        assertThat(ring.capacity(ring.tryAllocate(MAX))).isEqualTo(MAX);
+    }
+
+    @Test
     void theNewestRegionReleasedOnTheOwnerIsWhereTheWalkBegins() {
         long a = ring.tryAllocate(64);              // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
