@@ -664,7 +664,9 @@ public final class Ring extends RingOwnerPadding {
 
     /**
      * Shortcut (a): hands out again, whole, the region [run, next) that the owner released last and has not seen
-     * since. That release left its bytes in {@code occupied} (unseen), so the count stands as it is.
+     * since. That release left its bytes in {@code occupied} (unseen), so the count stands as it is. It repeats the
+     * last lines of {@link #take} on purpose: with {@code take} ending in a call to this method instead, benchmark 1
+     * at 1 KiB on JDK 25 ran 0.94× (3 rounds, 0.93-0.95).
      */
     private long reuseInPlace(int run, int next) {
         int stamp = issueStamp();
