@@ -13,20 +13,25 @@ import java.util.regex.Pattern;
  * <p>A sample counts for the allocator if any frame of its stack is allocator code: a method of an
  * allocator class (ring-core, ring-netty's allocator, thread ring and wrapper pool; Netty's pooled arenas,
  * chunks, subpages and thread caches, the adaptive allocator's magazines and chunks, the allocator base
- * classes, and Netty's {@code Recycler} that pools buffer objects) or a buffer's own allocation and release
- * methods ({@code deallocate}, {@code reallocate}, {@code allocateDirect}, ...). Reading and writing a
- * buffer's bytes is not allocator code.
+ * classes) or a buffer's own allocation and release methods ({@code deallocate}, {@code reallocate},
+ * {@code allocateDirect}, ...). Reading and writing a buffer's bytes is not allocator code, for the ring's buffers
+ * either: ring-core's classes that only move bytes ({@code WordCopy}, {@code PayloadCopy}, {@code SegmentAccess},
+ * which ring-netty's buffers call for their copies and, on JDK 22+ without Unsafe, for every access) count only
+ * below an allocator frame, as when the ring reads a guard through a segment. Netty's {@code Recycler} is not
+ * an allocator class: the buffer objects it pools are taken and returned below allocator frames (a pooled
+ * arena, an adaptive magazine, a {@code deallocate}) and count there; its other uses (the transport's outbound
+ * entries) are the same work under any allocator.
  */
 public final class AllocatorCpuShare {
     /** Prefix of the server's event-loop thread names (see {@link HttpServer}). */
     public static final String WORKER_THREAD = "[http-worker";
 
-    private static final Pattern ALLOCATOR_CLASS = Pattern.compile("(dev\\.ringalloc\\.core\\."
+    private static final Pattern ALLOCATOR_CLASS = Pattern.compile(
+            "(dev\\.ringalloc\\.core\\.(?!(WordCopy|PayloadCopy|SegmentAccess)[.$])"
             + "|dev\\.ringalloc\\.netty\\.(RingByteBufAllocator|ThreadRing|RingByteBufPool)[.$]"
             + "|io\\.netty\\.buffer\\.(PooledByteBufAllocator|PoolArena|PoolChunk|PoolChunkList|PoolSubpage"
             + "|PoolThreadCache|AdaptiveByteBufAllocator|AbstractByteBufAllocator|UnpooledByteBufAllocator)[.$]"
-            + "|io\\.netty\\.buffer\\.AdaptivePoolingAllocator(\\.|\\$(?!AdaptiveByteBuf\\.))"
-            + "|io\\.netty\\.util\\.Recycler[.$]).*");
+            + "|io\\.netty\\.buffer\\.AdaptivePoolingAllocator(\\.|\\$(?!AdaptiveByteBuf\\.))).*");
     private static final Pattern LIFECYCLE_METHOD = Pattern.compile(
             "(io\\.netty\\.buffer|dev\\.ringalloc)\\..*\\.(deallocate|reallocate|allocateDirect|freeDirect"
                     + "|allocateArray|freeArray)");
