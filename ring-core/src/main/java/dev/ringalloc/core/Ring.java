@@ -69,9 +69,9 @@ import java.util.function.LongConsumer;
  *       holds the request without a split, is handed out again where it is and {@code head} stays (its size
  *       comes from the word that release stored, {@code releasedGuard}: no guard is read): an
  *       allocate-release loop, and per-message buffers of one size released oldest first, touch nothing
- *       else. If it is the newest region, {@code head} moves back onto it, so that the walk of (c) begins
- *       there. Releases by other threads are not recorded: their cache lines are in the other thread's
- *       cache.</li>
+ *       else. If it is the newest region and does not hold the request so, {@code head} moves back onto it,
+ *       so that the walk of (c) begins there. Releases by other threads are not recorded: their cache lines
+ *       are in the other thread's cache.</li>
  *   <li><b>The gap at {@code head}.</b> After a hand-out that split a run, the owner knows where the free region
  *       left at {@code head} ends ({@code gapEnd}): a request that fits there is handed out without reading a
  *       guard. When the walk had to merge to fit a request, it merges up to {@value #MERGE_AHEAD} more free
@@ -405,11 +405,13 @@ public final class Ring extends RingOwnerPadding {
             final long g = releasedGuard; // the word the release stored, still there: no load
             int next = checkedNext(g, released);
             int spare = next - released - 1 - words;
+            if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
+                // head stays: if this is the newest region, head is right behind it, where it belongs
+                return reuseInPlace(released, next);
+            }
             if (next == head) {
                 head = released; // the newest region, released: the walk from head begins at it
                 gapEnd = -1;
-            } else if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
-                return reuseInPlace(released, next);
             }
         }
         final int h = head;
