@@ -173,6 +173,22 @@ class RingTest {
     }
 
     @Test
+    void theNewestRegionReleasedOnTheOwnerIsReusedInPlaceWhenItHoldsTheRequest() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18, the newest
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation());
+        long c = ring.tryAllocate(60);              // b's region again, whole
+        assertThat(guardOf(c)).isEqualTo(9);
+        assertThat(ring.nextOfLastAllocation()).isEqualTo(18);
+        long d = ring.tryAllocate(64);              // head stayed right behind it
+        assertThat(guardOf(d)).isEqualTo(18);
+        ring.release(a);
+        ring.release(c);
+        ring.release(d);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
     void theNewestRegionReleasedOnTheOwnerIsWhereTheWalkBegins() {
         long a = ring.tryAllocate(64);              // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
