@@ -67,7 +67,7 @@ import java.util.function.LongConsumer;
  * <ol type="a">
  *   <li><b>Reuse in place.</b> The region the owner itself released last ({@code releasedOnOwner}), if it
  *       holds the request without a split, is handed out again where it is and {@code head} stays (its size
- *       comes from the word that release stored, {@code releasedGuard}: no guard is read): an
+ *       comes from the word that release left, {@code releasedGuard}: no guard is read): an
  *       allocate-release loop, and per-message buffers of one size released oldest first, touch nothing
  *       else. If it is the newest region and does not hold the request so, {@code head} moves back onto it,
  *       so that the walk of (c) begins there. Releases by other threads are not recorded: their cache lines
@@ -112,6 +112,17 @@ import java.util.function.LongConsumer;
  * atomically) keeps its region's {@code next} from the hand-out and releases on the owner with the store alone
  * ({@link #releaseOnOwner(long, int)}): no load of a guard that has usually left the cache.
  *
+ * <p><b>The owner's last release, stored late.</b> Where words go through a segment's checks (JDK 22+ without
+ * Unsafe), the owner's release on its own thread does not store the guard: it leaves the unlocked word in
+ * {@code releasedGuard} (store-release), and the owner stores it only before something of its own reads that
+ * guard: the next allocation that does not reuse the region in place, a growth, the next release, a retire.
+ * A region reused in place then costs one guard store, the lock, instead of two. Until the store, the guard in
+ * memory still says locked, under the stamp {@code releasedGuard} carries; every reader on another thread (the
+ * statistics' walk, the empty check of a retired ring, {@link #capacity(long)} on a holder's thread) reads
+ * {@code releasedOnOwner} and {@code releasedGuard} after the guard and counts a guard at that index with
+ * that stamp as released ({@link #isHeld}); the owner empties {@code releasedOnOwner} before it stores anything
+ * over that guard.
+ *
  * <h2>Accounting</h2>
  * The owner learns of a release only when it meets the unlocked guard, still carrying its stamp: it then
  * takes the region's bytes off {@code occupied} (held, or released but not yet seen), whose peak is the
@@ -150,6 +161,15 @@ public final class Ring extends RingOwnerPadding {
     /** The most allocations between two looks back at the start after it was found pinned. */
     private static final int MAX_START_BACKOFF = 8;
 
+    /**
+     * Whether the owner's releases may wait in {@code releasedGuard} until something reads their guard (see
+     * "Release"): where words go through a segment's or a {@code VarHandle}'s checks, the guard store costs more
+     * than the fields, and waiting saves it whenever the region is reused in place (benchmark 1 on JDK 25
+     * without Unsafe, 1.11x at window 64). Through Unsafe the store is one instruction and waiting measured level
+     * (0.99-1.03x, JDK 17), so that path stores at once, as it always did. {@code static final}: folded away.
+     */
+    private static final boolean WORDS_THROUGH_CHECKS = !RingMemory.wordsThroughUnsafe();
+
     /** Words per 64-byte cache line. */
     private static final int LINE_WORDS = 8;
     /** Requests of at least this many words (1 KiB) end on a cache-line boundary: see "Layout". */
@@ -168,6 +188,24 @@ public final class Ring extends RingOwnerPadding {
 
     private static boolean isLocked(long guard) {
         return guard < 0;
+    }
+
+    /** {@link #lateReleaseStore}, folded to false where words go through Unsafe. */
+    private boolean storesReleaseLate() {
+        return WORDS_THROUGH_CHECKS && lateReleaseStore;
+    }
+
+    /**
+     * Whether the region whose guard at word {@code index} was just read as {@code guard} is held: locked, and
+     * not the owner's last release, which may not be in memory yet (see "Release"). Any thread. The owner empties
+     * {@code releasedOnOwner} before it stores anything over that guard, and sets it before the store-release
+     * of {@code releasedGuard}, so whatever mix of old and new values a racing reader sees, a match is that
+     * release: no other allocation carries that stamp at that guard. A reader that misses it counts the region
+     * as held, which only delays a retired ring's freeing to the owner's own check after its next store.
+     */
+    private boolean isHeld(long guard, int index) {
+        return isLocked(guard) && (!storesReleaseLate() || index != laReleasedOnOwner()
+                || stampOf(guard) != stampOf(laReleasedGuard()));
     }
 
     private static int stampOf(long guard) {
@@ -241,6 +279,11 @@ public final class Ring extends RingOwnerPadding {
     /** Word index of the permanent tail guard. */
     private final int tail;
     private final int maxVisits;
+    /**
+     * {@link #WORDS_THROUGH_CHECKS}, but for a heap ring whose releases are serialized: those store the guard at
+     * once on every path, so the owner's last release is always in memory already.
+     */
+    private final boolean lateReleaseStore;
 
     /**
      * The thread that allocates, once bound ({@link #bindOwner}); null before. Set once by {@code casOwner}; any
@@ -264,6 +307,7 @@ public final class Ring extends RingOwnerPadding {
         this.capacity = capacity;
         this.tail = (capacity >>> 3) - 1;
         this.maxVisits = maxVisits;
+        this.lateReleaseStore = WORDS_THROUGH_CHECKS && !memory.serializesReleases();
         soGuardOnOwner(0, guard(false, 0, tail));
         soGuard(tail, guard(false, 0, 0));
         VarHandle.releaseFence(); // publish the initial guards with the ring
@@ -402,12 +446,15 @@ public final class Ring extends RingOwnerPadding {
         final int released = releasedOnOwner;
         if (released >= 0) {
             releasedOnOwner = -1;
-            final long g = releasedGuard; // the word the release stored, still there: no load
+            final long g = releasedGuard; // the word the release left there: no load
             int next = checkedNext(g, released);
             int spare = next - released - 1 - words;
             if (spare >= 0 && spare < MIN_SPLIT_WORDS) {
                 // head stays: if this is the newest region, head is right behind it, where it belongs
                 return reuseInPlace(released, next);
+            }
+            if (storesReleaseLate()) {
+                soGuard(released, g); // the release, into memory before the walk reads it
             }
             if (next == head) {
                 head = released; // the newest region, released: the walk from head begins at it
@@ -434,6 +481,8 @@ public final class Ring extends RingOwnerPadding {
      * @return a handle, or {@link #NO_REGION} as for {@link #tryAllocate(int)}
      */
     public long tryAllocateGrowable(int minBytes, int maxBytes) {
+        // The gap is not the owner's last release (that was held when the gap was last known), so that release
+        // may stay out of memory: tryAllocate, below, deals with it.
         final int h = head;
         final int end = gapEnd;
         final int gap = end - h - 1;
@@ -741,6 +790,7 @@ public final class Ring extends RingOwnerPadding {
         if (end - index - 1 >= words) {
             return true;
         }
+        publishRelease(); // the regions behind may be the one the owner released last
         int cur = end;
         while (cur != tail && cur - index - 1 < words) {
             long n = laGuard(cur);
@@ -790,6 +840,7 @@ public final class Ring extends RingOwnerPadding {
      * @throws IllegalStateException if the handle is not held
      */
     public int shrink(long handle, int bytes) {
+        // The owner's last release may stay out of memory: a shrink reads and writes only this region's words.
         final int index = indexOf(handle);
         final long g = heldGuard(handle);
         final int end = checkedNext(g, index);
@@ -831,7 +882,7 @@ public final class Ring extends RingOwnerPadding {
 
     private long heldGuard(long handle) {
         long g = laGuard(checkedIndex(handle));
-        if (!isLocked(g) || stampOf(g) != stampOfHandle(handle)) {
+        if (!isHeld(g, indexOf(handle)) || stampOf(g) != stampOfHandle(handle)) {
             throw released(handle);
         }
         return g;
@@ -883,6 +934,7 @@ public final class Ring extends RingOwnerPadding {
      * @throws IllegalStateException as {@link #release(long)}
      */
     public boolean releaseOnOwner(long handle) {
+        publishRelease(); // so that releasing that region again reads it released
         if (memory.serializesReleases()) {
             boolean freed = releaseElsewhere(handle);
             releasedOnOwner = indexOf(handle);
@@ -892,15 +944,7 @@ public final class Ring extends RingOwnerPadding {
             return freed;
         }
         final long unlocked = heldGuard(handle) & ~LOCKED;
-        soGuard(indexOf(handle), unlocked);
-        releasedOnOwner = indexOf(handle);
-        releasedGuard = unlocked;
-        if (lvState() == RETIRED) {
-            // The retire / last-release handshake needs the store ordered before the walk's loads.
-            VarHandle.fullFence();
-            return freeIfEmpty();
-        }
-        return false;
+        return releasedOnOwner(indexOf(handle), unlocked);
     }
 
     /**
@@ -933,20 +977,45 @@ public final class Ring extends RingOwnerPadding {
         if (memory.serializesReleases()) {
             return releaseOnOwner(handle);
         }
+        publishRelease();
         final int index = checkedIndex(handle);
         if (next <= index || next > tail) {
             throw new IllegalArgumentException("next " + next + " is not behind region " + index + " within the ring");
         }
-        final long unlocked = guard(false, stampOfHandle(handle), next);
-        soGuard(index, unlocked);
+        return releasedOnOwner(index, guard(false, stampOfHandle(handle), next));
+    }
+
+    /**
+     * The end of both releases on the owner: records the region as the owner's last release, whose word goes
+     * into memory only when something is to read it (see "Release"), at once if the ring is retired.
+     */
+    private boolean releasedOnOwner(int index, long unlocked) {
         releasedOnOwner = index;
-        releasedGuard = unlocked;
+        if (storesReleaseLate()) {
+            soReleasedGuard(unlocked); // after the last use of the payload: read by other threads (isHeld)
+        } else {
+            soGuard(index, unlocked);
+            releasedGuard = unlocked; // the owner's own copy: no other thread reads it here
+        }
         if (lvState() == RETIRED) {
+            publishRelease(); // the owner writes no guard once the ring may be freed
             // The retire / last-release handshake needs the store ordered before the walk's loads.
             VarHandle.fullFence();
             return freeIfEmpty();
         }
         return false;
+    }
+
+    /**
+     * Stores the owner's last release into its guard, if the owner has not used that region since, and forgets
+     * it. Owner only, before it reads a guard or changes the structure.
+     */
+    private void publishRelease() {
+        final int released = releasedOnOwner;
+        if (storesReleaseLate() && released >= 0) {
+            releasedOnOwner = -1;
+            soGuard(released, releasedGuard);
+        }
     }
 
     private int checkedIndex(long handle) {
@@ -1009,6 +1078,9 @@ public final class Ring extends RingOwnerPadding {
      * called.
      */
     public void retire() {
+        if (lvOwner() == Thread.currentThread()) {
+            publishRelease(); // into memory now: the owner writes no guard once the ring may be freed
+        }
         if (casState(OPEN, RETIRED)) {
             freeIfEmpty();
         }
@@ -1039,7 +1111,7 @@ public final class Ring extends RingOwnerPadding {
             }
             for (int cur = 0; cur != tail; ) {
                 long g = lvGuard(cur);
-                if (isLocked(g)) {
+                if (isHeld(g, cur)) {
                     return false;
                 }
                 cur = checkedNext(g, cur);
@@ -1144,7 +1216,7 @@ public final class Ring extends RingOwnerPadding {
                     consistent = false; // read a guard the owner was rewriting
                     break;
                 }
-                if (isLocked(g)) {
+                if (isHeld(g, cur)) {
                     inUse += (long) (next - cur - 1) << 3;
                     if (handles != null) {
                         if (live == handles.length) {
@@ -1202,7 +1274,7 @@ public final class Ring extends RingOwnerPadding {
             }
             long g = laGuard(index);
             int next = nextOf(g);
-            if (!isLocked(g) || stampOf(g) != stampOfHandle(handle) || next <= index || next > tail) {
+            if (!isHeld(g, index) || stampOf(g) != stampOfHandle(handle) || next <= index || next > tail) {
                 return -1;
             }
             return (next - index - 1) << 3;

@@ -3,6 +3,7 @@ package dev.ringalloc.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -498,5 +499,117 @@ class RingTest {
         assertThat(ring.isFreed()).isTrue();
         assertThatThrownBy(() -> ring.releaseOnOwner(a, next)).as("a freed ring holds nothing")
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- the owner's last release, stored late where words go through a segment's checks -----------------
+
+    /** The guard at word {@code index}, in the native order guards are written in. */
+    private long guardWord(int index) {
+        return ring.memory().duplicate().order(ByteOrder.nativeOrder()).getLong(index * 8);
+    }
+
+    @Test
+    void theOwnersLastReleaseIsStoredOnlyWhenTheRegionIsNotReusedInPlace() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18
+        long lockedB = guardWord(9);
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation());
+        if (RingMemory.wordsThroughUnsafe()) {       // a store is one instruction: stored at once
+            assertThat(guardWord(9)).as("stored, unlocked").isEqualTo(lockedB & Long.MAX_VALUE);
+        } else {
+            assertThat(guardWord(9)).as("not stored yet").isEqualTo(lockedB);
+        }
+        long c = ring.tryAllocate(64);              // b's region again, in place: one store, the lock
+        assertThat(guardOf(c)).isEqualTo(9);
+        assertThat(guardWord(9)).as("locked again, under the new stamp").isNegative().isNotEqualTo(lockedB);
+
+        ring.releaseOnOwner(c, ring.nextOfLastAllocation());
+        long d = ring.tryAllocate(200);             // does not fit c's region: c is stored, then the walk
+        assertThat(guardOf(d)).as("from c's region, which the walk read free").isEqualTo(9);
+        ring.release(a);
+        ring.release(d);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void theOwnersLastReleaseCountsAsReleasedOnEveryThreadBeforeItIsStored() throws InterruptedException {
+        ring.bindOwner(Thread.currentThread());
+        long a = ring.tryAllocate(64);
+        long b = ring.tryAllocate(100);
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation());
+        assertThat(ring.stats().liveRegions()).as("on the owner").isEqualTo(1);
+        assertThatThrownBy(() -> ring.capacity(b)).isInstanceOf(IllegalStateException.class);
+        RingStats[] stats = new RingStats[1];
+        int[] bytes = new int[2];
+        List<Long> live = new ArrayList<>();
+        Thread other = new Thread(() -> {
+            stats[0] = ring.stats();
+            bytes[0] = ring.liveRegionBytes(b);
+            bytes[1] = ring.liveRegionBytes(a);
+            ring.forEachLiveRegion(live::add);
+        });
+        other.start();
+        other.join();
+        assertThat(stats[0].liveRegions()).as("on another thread").isEqualTo(1);
+        assertThat(stats[0].bytesInUse()).isEqualTo(64);
+        assertThat(bytes).containsExactly(-1, 64);
+        assertThat(live).containsExactly(a);
+    }
+
+    @Test
+    void releasingTheOwnersLastReleaseAgainThrows() {
+        long a = ring.tryAllocate(64);
+        int next = ring.nextOfLastAllocation();
+        ring.releaseOnOwner(a, next);
+        assertThatThrownBy(() -> ring.releaseOnOwner(a)).isInstanceOf(IllegalStateException.class);
+        long b = ring.tryAllocate(64);
+        ring.releaseOnOwner(b);
+        assertThatThrownBy(() -> ring.releaseOnOwner(b)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ring.releaseElsewhere(b)).isInstanceOf(IllegalStateException.class);
+        assertThat(ring.tryAllocate(MAX)).as("the whole ring, once").isNotEqualTo(Ring.NO_REGION);
+    }
+
+    @Test
+    void aRingRetiredElsewhereIsFreedWithTheOwnersLastReleaseNotYetStored() throws InterruptedException {
+        long a = ring.tryAllocate(64);
+        long b = ring.tryAllocate(64);
+        ring.releaseOnOwner(a, guardOf(b));
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation()); // a is stored now; b is not
+        Thread cleaner = new Thread(ring::retire);  // a thread that is not the owner (none is bound)
+        cleaner.start();
+        cleaner.join();
+        assertThat(ring.isFreed()).as("nothing is held: freed by the retire").isTrue();
+    }
+
+    @Test
+    void aGrowthReadsTheOwnersLastReleaseAsFree() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(64);              // guards 9..18, right behind a
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation());
+        assertThat(ring.tryGrowInPlace(a, 128)).as("over b's released region").isTrue();
+        assertThat(ring.capacity(a)).isGreaterThanOrEqualTo(128);
+        ring.release(a);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void aStampIssuedAgainAfterTheStampsWrapIsHeldWhateverTheOwnerReleasedUnderItBefore() {
+        // Stamps are 31 bits: after 2^31 - 1 allocations they start again at 1. Skip there.
+        ring.nextStamp = Integer.MAX_VALUE - 1;
+        long old = ring.tryAllocate(64);            // stamp 2^31 - 2
+        long last = ring.tryAllocate(64);           // stamp 2^31 - 1: the next is 1 again
+        ring.releaseOnOwner(old, guardOf(last));    // a stamp the ring will issue again
+        ring.nextStamp = Integer.MAX_VALUE - 1;     // ... once 2^31 - 3 more allocations are made
+        long reissued = ring.tryAllocate(600);      // stamp 2^31 - 2 again, live
+        long inPlace = ring.tryAllocate(64);        // stamp 2^31 - 1 again; the next is 1
+        ring.releaseOnOwner(inPlace, ring.nextOfLastAllocation());
+        long again = ring.tryAllocate(64);          // in place, under stamp 1
+        assertThat(guardOf(again)).isEqualTo(guardOf(inPlace));
+        assertThat(ring.stats().liveRegions()).as("the reissued stamps are held").isEqualTo(3);
+        assertThat(ring.capacity(reissued)).isEqualTo(600);
+        for (long h : new long[] {last, reissued, again}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().liveRegions()).isZero();
     }
 }

@@ -2,6 +2,7 @@ package dev.ringalloc.core.jcstress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@code default} preset over every JVM flag and compilation configuration. {@code off} skips.
  *
  * <p>Two passes: direct rings as the JVM reaches them (Unsafe on JDK 17 to 23, VarHandles on 24+), then heap
- * rings without Unsafe. Each writes its full console output to {@code target/jcstress/<pass>/output.txt}, the
+ * rings without Unsafe; on JDK 17 to 23 a third, direct rings without Unsafe, where the owner's releases are
+ * stored late as on 24+ (Ring, "The owner's last release, stored late"). Each writes its full console output to {@code target/jcstress/<pass>/output.txt}, the
  * outcome counts of every test (across all configurations) to {@code summary.txt} there, and the HTML report to
  * {@code report}.
  */
@@ -41,6 +43,16 @@ class JcstressRunTest {
     @Test
     void guardProtocolHasNoForbiddenOutcomes() throws Exception {
         run("direct", List.of());
+    }
+
+    /**
+     * The same tests on direct rings without Unsafe, on a JDK where the first pass used it: words through a
+     * VarHandle's checks, and the owner's releases stored late. (On 24+ the first pass is this one.)
+     */
+    @Test
+    void guardProtocolWithoutUnsafeHasNoForbiddenOutcomes() throws Exception {
+        assumeTrue(Runtime.version().feature() < 24, "the first pass ran without Unsafe already");
+        run("direct-no-unsafe", List.of("-Ddev.ringalloc.noUnsafe=true"));
     }
 
     /**
