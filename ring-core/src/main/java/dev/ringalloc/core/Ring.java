@@ -119,9 +119,9 @@ import java.util.function.LongConsumer;
  * A region reused in place then costs one guard store, the lock, instead of two. Until the store, the guard in
  * memory still says locked, under the stamp {@code releasedGuard} carries; every reader on another thread (the
  * statistics' walk, the empty check of a retired ring, {@link #capacity(long)} on a holder's thread) reads
- * {@code releasedOnOwner} and {@code releasedGuard} after the guard and counts a guard at that index with
- * that stamp as released ({@link #isHeld}); the owner empties {@code releasedOnOwner} before it stores anything
- * over that guard.
+ * {@code releasedGuard} after the guard and counts a locked guard with that stamp as released ({@link #isHeld}).
+ * That stamp is no held region's: {@code releasedGuard} keeps it until the owner's next release, and clears it
+ * before the stamps, which wrap after 2^31 allocations, could issue it again.
  *
  * <h2>Accounting</h2>
  * The owner learns of a release only when it meets the unlocked guard, still carrying its stamp: it then
@@ -196,16 +196,15 @@ public final class Ring extends RingOwnerPadding {
     }
 
     /**
-     * Whether the region whose guard at word {@code index} was just read as {@code guard} is held: locked, and
-     * not the owner's last release, which may not be in memory yet (see "Release"). Any thread. The owner empties
-     * {@code releasedOnOwner} before it stores anything over that guard, and sets it before the store-release
-     * of {@code releasedGuard}, so whatever mix of old and new values a racing reader sees, a match is that
-     * release: no other allocation carries that stamp at that guard. A reader that misses it counts the region
-     * as held, which only delays a retired ring's freeing to the owner's own check after its next store.
+     * Whether the region of guard {@code guard}, just read, is held: locked, and not under the stamp of the owner's
+     * last release, which may not be in memory yet (see "Release"). Any thread. {@code releasedGuard} keeps that
+     * stamp until the owner's next release, stored or not; no other allocation carries it meanwhile (the stamps of
+     * the cycle are unique, and {@link #stampsWrap()} and {@link #forgetIfBeforeWrap} clear it before the stamp
+     * could be issued again). Reads {@code releasedGuard} after the guard, so a reader that sees a guard the owner
+     * stored after a wrap sees the clearing too.
      */
-    private boolean isHeld(long guard, int index) {
-        return isLocked(guard) && (!storesReleaseLate() || index != laReleasedOnOwner()
-                || stampOf(guard) != stampOf(laReleasedGuard()));
+    private boolean isHeld(long guard) {
+        return isLocked(guard) && (!storesReleaseLate() || stampOf(guard) != stampOf(laReleasedGuard()));
     }
 
     private static int stampOf(long guard) {
@@ -730,8 +729,35 @@ public final class Ring extends RingOwnerPadding {
     /** The next allocation's stamp: never 0, which marks a guard the owner has seen free. */
     private int issueStamp() {
         int stamp = nextStamp;
-        nextStamp = stamp == (int) STAMP_MASK ? 1 : stamp + 1;
+        if (stamp != (int) STAMP_MASK) {
+            nextStamp = stamp + 1;
+        } else {
+            nextStamp = 1;
+            stampsWrap();
+        }
         return stamp;
+    }
+
+    /**
+     * Stamps start again at 1 (once per 2^31 allocations): the stamp {@code releasedGuard} keeps must not make a
+     * later allocation with that stamp look released ({@link #isHeld}). That release is stored, forgotten and its
+     * stamp cleared.
+     */
+    private void stampsWrap() {
+        publishRelease();
+        releasedOnOwner = -1;
+        soReleasedGuard(0L);
+    }
+
+    /**
+     * The owner's release of an allocation made before the stamps last wrapped (its stamp is at or above
+     * {@code nextStamp}, so it will be issued again in this cycle): stored and forgotten at once, as
+     * {@link #stampsWrap()} does. So the stamp {@code releasedGuard} keeps is always below {@code nextStamp}.
+     */
+    private void forgetIfBeforeWrap(int stamp) {
+        if (stamp >= nextStamp) {
+            stampsWrap();
+        }
     }
 
     /**
@@ -882,7 +908,7 @@ public final class Ring extends RingOwnerPadding {
 
     private long heldGuard(long handle) {
         long g = laGuard(checkedIndex(handle));
-        if (!isHeld(g, indexOf(handle)) || stampOf(g) != stampOfHandle(handle)) {
+        if (!isHeld(g) || stampOf(g) != stampOfHandle(handle)) {
             throw released(handle);
         }
         return g;
@@ -993,6 +1019,7 @@ public final class Ring extends RingOwnerPadding {
         releasedOnOwner = index;
         if (storesReleaseLate()) {
             soReleasedGuard(unlocked); // after the last use of the payload: read by other threads (isHeld)
+            forgetIfBeforeWrap(stampOf(unlocked));
         } else {
             soGuard(index, unlocked);
             releasedGuard = unlocked; // the owner's own copy: no other thread reads it here
@@ -1111,7 +1138,7 @@ public final class Ring extends RingOwnerPadding {
             }
             for (int cur = 0; cur != tail; ) {
                 long g = lvGuard(cur);
-                if (isHeld(g, cur)) {
+                if (isHeld(g)) {
                     return false;
                 }
                 cur = checkedNext(g, cur);
@@ -1216,7 +1243,7 @@ public final class Ring extends RingOwnerPadding {
                     consistent = false; // read a guard the owner was rewriting
                     break;
                 }
-                if (isHeld(g, cur)) {
+                if (isHeld(g)) {
                     inUse += (long) (next - cur - 1) << 3;
                     if (handles != null) {
                         if (live == handles.length) {
@@ -1274,7 +1301,7 @@ public final class Ring extends RingOwnerPadding {
             }
             long g = laGuard(index);
             int next = nextOf(g);
-            if (!isHeld(g, index) || stampOf(g) != stampOfHandle(handle) || next <= index || next > tail) {
+            if (!isHeld(g) || stampOf(g) != stampOfHandle(handle) || next <= index || next > tail) {
                 return -1;
             }
             return (next - index - 1) << 3;

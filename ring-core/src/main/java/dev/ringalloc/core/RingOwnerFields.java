@@ -23,7 +23,6 @@ abstract class RingOwnerFields {
     private static final VarHandle REGIONS_SKIPPED;
     private static final VarHandle GROWTHS_IN_PLACE;
     private static final VarHandle HIGH_WATER;
-    private static final VarHandle RELEASED_ON_OWNER;
     private static final VarHandle RELEASED_GUARD;
 
     static {
@@ -35,7 +34,6 @@ abstract class RingOwnerFields {
             REGIONS_SKIPPED = lookup.findVarHandle(RingOwnerFields.class, "regionsSkipped", long.class);
             GROWTHS_IN_PLACE = lookup.findVarHandle(RingOwnerFields.class, "growthsInPlace", long.class);
             HIGH_WATER = lookup.findVarHandle(RingOwnerFields.class, "highWater", long.class);
-            RELEASED_ON_OWNER = lookup.findVarHandle(RingOwnerFields.class, "releasedOnOwner", int.class);
             RELEASED_GUARD = lookup.findVarHandle(RingOwnerFields.class, "releasedGuard", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -49,7 +47,7 @@ abstract class RingOwnerFields {
      */
     long structureVersion;
 
-    // ---- owner-only walk state: plain, unread by other threads (but releasedOnOwner, releasedGuard) -------
+    // ---- owner-only walk state: plain fields, never read by other threads (but releasedGuard: see there) ----
 
     /**
      * Guard where the walk from head begins: just behind the newest allocation, or on the newest allocation
@@ -67,9 +65,7 @@ abstract class RingOwnerFields {
     int frontier;
     /**
      * Guard the owner released last, for the next allocation to look at first; -1 once it has, or once that
-     * release is stored into the guard where it is stored late (see "Release" in {@code Ring}). The owner writes
-     * it plainly, before the store-release of {@link #releasedGuard} when it sets it and before any store over
-     * that guard when it empties it; other threads read it with acquire ({@code Ring.isHeld}).
+     * release is stored into the guard where releases are stored late (see "Release" in {@code Ring}).
      */
     int releasedOnOwner = -1;
     /**
@@ -77,7 +73,8 @@ abstract class RingOwnerFields {
      * thread writes an unlocked guard, and the owner resets {@code releasedOnOwner} before it changes that one (a
      * merge, a growth over it), so the next allocation reads this instead of the guard. Where releases are stored
      * late, the owner writes it store-ordered, after the release's last use of the payload, and other threads read
-     * it with acquire; elsewhere only the owner reads it.
+     * it with acquire; elsewhere only the owner reads it. Its stamp stays after the release is stored or the
+     * region reused, until the owner's next release or a wrap of the stamps ({@code Ring.isHeld}).
      */
     long releasedGuard;
     /** Allocations to let pass before the walk looks back at the start again, after it found it pinned. */
@@ -104,10 +101,6 @@ abstract class RingOwnerFields {
     long regionsSkipped;
     long growthsInPlace;
     long highWater;
-
-    final int laReleasedOnOwner() {
-        return (int) RELEASED_ON_OWNER.getAcquire(this);
-    }
 
     final long laReleasedGuard() {
         return (long) RELEASED_GUARD.getAcquire(this);

@@ -593,6 +593,24 @@ class RingTest {
     }
 
     @Test
+    void theStampOfTheOwnersLastReleaseIsForgottenWhenTheStampsWrap() {
+        ring.nextStamp = 10;
+        long a = ring.tryAllocate(64);              // stamp 10
+        ring.releaseOnOwner(a, ring.nextOfLastAllocation()); // the owner's last release for a whole cycle
+        long b = ring.tryAllocate(200);             // stamp 11, elsewhere: a is stored
+        ring.nextStamp = Integer.MAX_VALUE;         // 2^31 - 13 allocations later, none released on the owner
+        long c = ring.tryAllocate(64);              // stamp 2^31 - 1: the stamps wrap
+        ring.nextStamp = 10;                        // 9 allocations later
+        long d = ring.tryAllocate(64);              // stamp 10 again, live
+        assertThat(ring.stats().liveRegions()).as("stamp 10 is held again").isEqualTo(3);
+        assertThat(ring.capacity(d)).isEqualTo(64);
+        for (long h : new long[] {b, c, d}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().liveRegions()).isZero();
+    }
+
+    @Test
     void aStampIssuedAgainAfterTheStampsWrapIsHeldWhateverTheOwnerReleasedUnderItBefore() {
         // Stamps are 31 bits: after 2^31 - 1 allocations they start again at 1. Skip there.
         ring.nextStamp = Integer.MAX_VALUE - 1;
