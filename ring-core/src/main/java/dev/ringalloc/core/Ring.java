@@ -733,15 +733,17 @@ public final class Ring extends RingOwnerPadding {
             nextStamp = stamp + 1;
         } else {
             nextStamp = 1;
-            stampsWrap();
+            if (storesReleaseLate()) {
+                stampsWrap();
+            }
         }
         return stamp;
     }
 
     /**
-     * Stamps start again at 1 (once per 2^31 allocations): the stamp {@code releasedGuard} keeps must not make a
-     * later allocation with that stamp look released ({@link #isHeld}). That release is stored, forgotten and its
-     * stamp cleared.
+     * Stamps start again at 1 (once per 2^31 allocations), where releases are stored late: the stamp
+     * {@code releasedGuard} keeps must not make a later allocation with that stamp look released ({@link #isHeld}).
+     * That release is stored, forgotten and its stamp cleared.
      */
     private void stampsWrap() {
         publishRelease();
@@ -970,7 +972,7 @@ public final class Ring extends RingOwnerPadding {
             return freed;
         }
         final long unlocked = heldGuard(handle) & ~LOCKED;
-        return releasedOnOwner(indexOf(handle), unlocked);
+        return recordOwnersRelease(indexOf(handle), unlocked);
     }
 
     /**
@@ -1008,14 +1010,14 @@ public final class Ring extends RingOwnerPadding {
         if (next <= index || next > tail) {
             throw new IllegalArgumentException("next " + next + " is not behind region " + index + " within the ring");
         }
-        return releasedOnOwner(index, guard(false, stampOfHandle(handle), next));
+        return recordOwnersRelease(index, guard(false, stampOfHandle(handle), next));
     }
 
     /**
      * The end of both releases on the owner: records the region as the owner's last release, whose word goes
      * into memory only when something is to read it (see "Release"), at once if the ring is retired.
      */
-    private boolean releasedOnOwner(int index, long unlocked) {
+    private boolean recordOwnersRelease(int index, long unlocked) {
         releasedOnOwner = index;
         if (storesReleaseLate()) {
             soReleasedGuard(unlocked); // after the last use of the payload: read by other threads (isHeld)
