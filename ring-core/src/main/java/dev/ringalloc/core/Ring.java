@@ -545,13 +545,17 @@ public final class Ring extends RingOwnerPadding {
             if (lapped && (cur > start || (cur == start && run < 0))) {
                 break;
             }
+            if (withinZone && cur == frontier && run < 0) {
+                stoppedAtFrontier = true; // with no run to merge into it, the frontier's guard is not needed
+                break;
+            }
             if (--visitsLeft < 0) {
                 break;
             }
             long g = laGuard(cur);
             int next = checkedNext(g, cur);
             if (withinZone && cur == frontier) {
-                if (run >= 0 && !isLocked(g)) {
+                if (!isLocked(g)) {
                     merge(run, runGuard, cur, g, next); // free space before the frontier: the frontier retreats
                 }
                 stoppedAtFrontier = true;
@@ -987,8 +991,9 @@ public final class Ring extends RingOwnerPadding {
     /**
      * {@link #releaseOnOwner(long)} without reading the guard: one store-release of {@code stamp|next}, built from
      * the handle and the {@code next} its holder kept ({@link #nextOfLastAllocation()}). For the owner thread, and
-     * only for a holder that already makes each allocation's release happen once, whatever the threads (an atomic
-     * reference count): this method checks neither the lock nor the stamp. The guard it skips is the oldest
+     * only for a holder that already makes each allocation's release happen once (ring-netty's atomic reference
+     * count; ring-core's holder count, on the one thread that uses a buffer at a time): this method checks neither
+     * the lock nor the stamp. The guard it skips is the oldest
      * buffer's, one window of allocations back and out of the first-level cache (benchmark 7 with long-lived buffers
      * +3-7 %; benchmark 1 on JDK 25 +12-15 %, where that load goes through a segment's checks). The owner writes a
      * held guard only at its holder's request (growth, shrink), so a {@code next} kept since the allocation is the

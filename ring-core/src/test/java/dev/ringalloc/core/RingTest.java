@@ -202,6 +202,63 @@ class RingTest {
     }
 
     @Test
+    void theNewestRegionReleasedOnTheOwnerIsSplitForASmallerRequest() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long b = ring.tryAllocate(200);             // guards 9..35, the newest
+        ring.releaseOnOwner(b, ring.nextOfLastAllocation());
+        long c = ring.tryAllocate(64);              // b's region, split as the walk from head would split it
+        assertThat(guardOf(c)).isEqualTo(9);
+        assertThat(ring.nextOfLastAllocation()).isEqualTo(18);
+        long d = ring.tryAllocate(64);              // the rest of b's region is the gap at head
+        assertThat(guardOf(d)).isEqualTo(18);
+        assertThat(ring.stats().bytesInUse()).isEqualTo(3 * 64);
+        ring.release(a);
+        ring.release(c);
+        ring.release(d);
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void theNewestRegionReleasedOnTheOwnerMergesWithTheGapBehindItForALargerRequest() {
+        long a = ring.tryAllocate(64);              // guards 0..9
+        long m = ring.tryAllocate(400);             // guards 9..60
+        long z = ring.tryAllocate(64);              // guards 60..69
+        ring.releaseElsewhere(m);
+        long r = ring.tryAllocate(64);              // back to the start: m's region, split; the gap at head is 18..60
+        assertThat(guardOf(r)).isEqualTo(9);
+        ring.releaseOnOwner(r, ring.nextOfLastAllocation());
+        long c = ring.tryAllocate(200);             // r's region and the gap, merged, as the walk from r would
+        assertThat(guardOf(c)).isEqualTo(9);
+        assertThat(ring.nextOfLastAllocation()).isEqualTo(35);
+        long d = ring.tryAllocate(64);              // what is left of the gap
+        assertThat(guardOf(d)).isEqualTo(35);
+        RingStats stats = ring.stats();
+        assertThat(stats.bytesInUse()).isEqualTo(64 + 64 + 200 + 64);
+        assertThat(stats.highWaterMark()).isEqualTo(64 + 400 + 64);
+        for (long h : new long[] {a, z, c, d}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
+    void theOwnersLastReleaseAtWordZeroIsSplitWhenHeadIsAtTheEndOfTheZone() {
+        long x = ring.tryAllocate(200);             // guards 0..26
+        long y = ring.tryAllocate(64);              // guards 26..35; the look back found the start held: waits one
+        long z = ring.tryAllocate(8);               // guards 35..37: that wait is over
+        ring.releaseOnOwner(x, 26);
+        long c = ring.tryAllocate(64);              // head is at the end of the zone: back to the start, split
+        assertThat(guardOf(c)).isZero();
+        assertThat(ring.nextOfLastAllocation()).isEqualTo(9);
+        long d = ring.tryAllocate(64);              // the rest of x's region is the gap at head
+        assertThat(guardOf(d)).isEqualTo(9);
+        for (long h : new long[] {y, z, c, d}) {
+            ring.release(h);
+        }
+        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
+    }
+
+    @Test
     void theNewestRegionReleasedByAnotherThreadIsNotReusedFirst() {
         long a = ring.tryAllocate(64);              // guards 0..9
         long b = ring.tryAllocate(64);              // guards 9..18, the newest
