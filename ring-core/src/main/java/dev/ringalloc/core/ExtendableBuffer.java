@@ -81,6 +81,9 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         allocator.checkOwner();
         int finalLength = length();
         int capacity = allocator.ring().shrink(handle, finalLength);
-        return allocator.fixedOver(handOver(), capacity, finalLength);
+        int regionNext = (base + capacity) >>> 3; // the shrunk region's exact end: capacity is its whole payload
+        FixedBuffer fixed = allocator.fixedOver(handOver(), capacity, finalLength);
+        fixed.next = regionNext; // as at a hand-out: a fixed buffer never grows
+        return fixed;
     }
 }

@@ -47,6 +47,13 @@ public abstract class RegionHolder implements AutoCloseable {
     long handle;
     /** Offset of the region's payload in {@link #memory}. */
     int base;
+    /**
+     * The region's {@code next} as the allocation that handed it out left it ({@link Ring#nextOfLastAllocation()}),
+     * or as the shrink of {@link ExtendableBuffer#finish()} left it, so that a release on the owner need not read
+     * the guard; -1 where the region may grow or may have changed since (extendable and frozen buffers), which
+     * release through the checked path.
+     */
+    int next;
 
     /**
      * Holders of the region: 0 once released, when every use throws. A single-holder buffer (fixed,
@@ -67,6 +74,7 @@ public abstract class RegionHolder implements AutoCloseable {
     void bind(long newHandle) {
         handle = newHandle;
         base = Ring.payloadOffset(newHandle);
+        next = -1;
     }
 
     /** True until this buffer is released (closed, or handed on by a freeze or finish). */

@@ -107,7 +107,12 @@ public final class RingAllocator {
     /** A fixed buffer of at least {@code size} bytes, or {@code null} if the ring is full right now. */
     public FixedBuffer tryFixed(int size) {
         long handle = allocate(size);
-        return handle == Ring.NO_REGION ? null : fixedOver(handle, Ring.regionBytes(size), 0);
+        if (handle == Ring.NO_REGION) {
+            return null;
+        }
+        FixedBuffer buffer = fixedOver(handle, Ring.regionBytes(size), 0);
+        buffer.next = ring.nextOfLastAllocation(); // a fixed buffer never grows: its region keeps this next
+        return buffer;
     }
 
     /** A fixed buffer of at least {@code size} bytes. @throws RingFullException if the ring is full right now */
@@ -183,6 +188,7 @@ public final class RingAllocator {
         }
         ElementBuffer buffer = (ElementBuffer) pool.get();
         buffer.init(handle);
+        buffer.next = ring.nextOfLastAllocation(); // typed buffers never grow either
         return buffer;
     }
 
@@ -261,10 +267,22 @@ public final class RingAllocator {
      * thread, read once: on the owner the ring's store and the pool's waiting line, on any other thread the
      * ring's CAS and the pool's return queue. The object is not touched after it is queued: from then on the
      * owner may hand it out again.
+     *
+     * <p>On the owner a holder that kept its region's {@code next} releases without reading the guard
+     * ({@link Ring#releaseOnOwner(long, int)}), which checks neither lock nor stamp. What those checks would catch
+     * there is caught before: a second release by the same object fails its holder count
+     * ({@link RegionHolder#checkLive()}), which on the owner thread always reads the owner's own last write, and a
+     * holder on another thread releases through the CAS. Only a buffer closed on two threads at once, which breaks
+     * the one-thread-at-a-time rule, may go unreported, as with the checked store.
      */
     void release(long handle, RegionHolder holder) {
         if (lvOwner() == Thread.currentThread()) {
-            ring.releaseOnOwner(handle);
+            int next = holder.next;
+            if (next >= 0) {
+                ring.releaseOnOwner(handle, next);
+            } else {
+                ring.releaseOnOwner(handle);
+            }
             holder.pool.recycleOnOwner(holder);
         } else {
             ring.releaseElsewhere(handle);
