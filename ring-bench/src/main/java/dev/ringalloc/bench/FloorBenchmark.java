@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Benchmark 6 — the floor: {@link ShortLivedBenchmark}'s writes with no allocator at all.
  *
- * <p>One direct buffer of {@code window × size} bytes is allocated once; each operation copies the same
- * {@code size} bytes into it at an offset that moves by {@code size} and wraps, so the caches see the
- * same working set as an allocator cycling {@code window} buffers. The difference between an allocator's
+ * <p>One direct (or, with {@link #heap}, heap) buffer of {@code window × size} bytes is allocated once; each
+ * operation copies the same {@code size} bytes into it at an offset that moves by {@code size} and wraps, so the
+ * caches see the same working set as an allocator cycling {@code window} buffers. The difference between an allocator's
  * time per operation and this one is the allocator's own cost ("time above the floor").
  *
  * <p>{@link #writeAfterCas()} (a diagnostic, not part of the comparison) adds one compare-and-set on a field
@@ -43,6 +43,13 @@ public class FloorBenchmark extends EventLoopBenchmark {
     @Param({"1", "64", "1024"})
     public int window;
 
+    /**
+     * Heap memory (a {@code byte[]}) instead of direct: the floor of benchmark 1's heap table. Only {@code false} by
+     * default, so the comparison's matrix is unchanged; {@code -p heap=true} measures it.
+     */
+    @Param({"false"})
+    public boolean heap;
+
     /** The field {@link #writeAfterCas()} updates atomically. */
     private final AtomicInteger count = new AtomicInteger();
     private ByteBuf memory;
@@ -55,7 +62,7 @@ public class FloorBenchmark extends EventLoopBenchmark {
     public void setUp() {
         FastThreadExecutor.requireFastThreadLocalThread();
         limit = window * size;
-        memory = Unpooled.directBuffer(limit, limit);
+        memory = heap ? Unpooled.buffer(limit, limit) : Unpooled.directBuffer(limit, limit);
         payload = Payloads.bytes(size);
     }
 
