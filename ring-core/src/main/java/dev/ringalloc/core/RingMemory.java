@@ -55,9 +55,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the session's segment after the buffer's own checks: on JDK 25 without Unsafe, about a quarter of the
  * samples of a 64-byte allocate, write and release in ring-netty. A segment of that memory skips the buffer's
  * part (6-7 % faster end to end), so arena memory goes through its segment. A buffer mapped without an arena has
- * no session, and its accesses check only bounds: faster than any segment (whose accesses also check alignment
- * and a session), which is what {@value #FREE_AT_ONCE_PROPERTY}{@code =false} trades against freeing at once.
- * Figures: docs/benchmarks.md, "JDK 25: memory access through MemorySegment".
+ * no session, and its accesses check only bounds; {@value #FREE_AT_ONCE_PROPERTY}{@code =false} maps rings so.
+ * That was faster than the segment (whose accesses also check alignment and a session) until the owner's release
+ * was stored late (see {@code Ring}): since then the segment path is the faster (benchmark 1 on JDK 25 with the
+ * flag, 2026-12-01: 0.96-0.97×). Figures: docs/benchmarks.md, "JDK 25: memory access through MemorySegment".
  */
 final class RingMemory {
 
