@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One direct (or, with {@link #heap}, heap) buffer of {@code window × size} bytes is allocated once; each
  * operation copies the same {@code size} bytes into it at an offset that moves by {@code size} and wraps, so the
- * caches see the same working set as an allocator cycling {@code window} buffers. The difference between an allocator's
- * time per operation and this one is the allocator's own cost ("time above the floor").
+ * caches see the same working set as an allocator cycling {@code window} buffers. The difference between an
+ * allocator's time per operation and this one is the allocator's own cost ("time above the floor").
  *
  * <p>{@link #writeAfterCas()} (a diagnostic, not part of the comparison) adds one compare-and-set on a field
  * per operation, before the copy, where {@link ShortLivedBenchmark} releases the oldest buffer: every allocator's release

@@ -33,7 +33,7 @@ public final class JcstressAccess {
      */
     public static FixedBuffer fixedWithoutOwner(RingAllocator allocator, int size) {
         long handle = allocator.ring().tryAllocate(size);
-        return allocator.fixedOver(handle, Ring.regionBytes(size), 0);
+        return allocator.fixedOver(handle, RegionHolder.NO_NEXT, Ring.regionBytes(size), 0);
     }
 
     /** The region a buffer object holds now: its handle. */

@@ -58,10 +58,13 @@ abstract class ElementBuffer extends RegionHolder {
         this.shift = Integer.numberOfTrailingZeros(kind.width);
     }
 
-    /** Hands this object out over {@code newHandle}, empty. Owner only. */
-    final void init(long newHandle) {
-        bind(newHandle);
-        capacity = allocator.ring().capacity(newHandle) >>> shift;
+    /**
+     * Hands this object out over {@code newHandle}, whose {@code next} the allocation just gave ({@code newNext}),
+     * empty. Owner only. A typed buffer never grows, so it keeps that {@code next}.
+     */
+    final void init(long newHandle, int newNext) {
+        bind(newHandle, newNext);
+        capacity = Ring.payloadBytes(newHandle, newNext) >>> shift;
         size = 0;
         spHolders(1);
     }

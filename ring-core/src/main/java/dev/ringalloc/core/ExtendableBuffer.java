@@ -63,7 +63,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         }
         memory.put(Ring.payloadOffset(moved), memory, base, length);
         long old = handle;
-        bind(moved);
+        bind(moved, NO_NEXT); // it may grow again
         room = Ring.regionBytes(moveTo);
         allocator.ring().release(old);
     }
@@ -81,9 +81,7 @@ public final class ExtendableBuffer extends RegionBuffer<ExtendableBuffer> {
         allocator.checkOwner();
         int finalLength = length();
         int capacity = allocator.ring().shrink(handle, finalLength);
-        int regionNext = (base + capacity) >>> 3; // the shrunk region's exact end: capacity is its whole payload
-        FixedBuffer fixed = allocator.fixedOver(handOver(), capacity, finalLength);
-        fixed.next = regionNext; // as at a hand-out: a fixed buffer never grows
-        return fixed;
+        int next = Ring.nextAfter(handle, capacity); // capacity is the shrunk region's whole payload
+        return allocator.fixedOver(handOver(), next, capacity, finalLength);
     }
 }

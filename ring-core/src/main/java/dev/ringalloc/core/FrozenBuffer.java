@@ -20,7 +20,7 @@ public final class FrozenBuffer extends ReadableBytes {
 
     /** Hands this object out over {@code newHandle} with {@code newLength} bytes and one holder. Before publication. */
     FrozenBuffer init(long newHandle, int newLength) {
-        bind(newHandle);
+        bind(newHandle, NO_NEXT); // released by a count from any thread: the last release checks the guard
         length = newLength;
         spHolders(1);
         return this;

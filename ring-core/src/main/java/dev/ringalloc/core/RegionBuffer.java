@@ -26,11 +26,11 @@ abstract class RegionBuffer<B extends RegionBuffer<B>> extends ReadableBytes {
     }
 
     /**
-     * Hands this object out over {@code newHandle}, known to hold {@code newRoom} bytes, with {@code newLength}
-     * bytes written. Owner only.
+     * Hands this object out over {@code newHandle} (its {@code next} kept as {@code newNext}, or
+     * {@link #NO_NEXT}), known to hold {@code newRoom} bytes, with {@code newLength} bytes written. Owner only.
      */
-    final B init(long newHandle, int newRoom, int newLength) {
-        bind(newHandle);
+    final B init(long newHandle, int newNext, int newRoom, int newLength) {
+        bind(newHandle, newNext);
         room = newRoom;
         length = newLength;
         spHolders(1);

@@ -23,6 +23,9 @@ public abstract class RegionHolder implements AutoCloseable {
     /** Buffers of its kind released after a buffer object before the ring's pool hands that object out again. */
     public static final int QUARANTINE = 64;
 
+    /** {@link #next} of a holder that keeps none: its release on the owner reads and checks the guard. */
+    static final int NO_NEXT = -1;
+
     private static final VarHandle HOLDERS;
 
     static {
@@ -50,8 +53,8 @@ public abstract class RegionHolder implements AutoCloseable {
     /**
      * The region's {@code next} as the allocation that handed it out left it ({@link Ring#nextOfLastAllocation()}),
      * or as the shrink of {@link ExtendableBuffer#finish()} left it, so that a release on the owner need not read
-     * the guard; -1 where the region may grow or may have changed since (extendable and frozen buffers), which
-     * release through the checked path.
+     * the guard; {@link #NO_NEXT} where the region may grow or may have changed since (extendable and frozen
+     * buffers), which release through the checked path.
      */
     int next;
 
@@ -70,11 +73,14 @@ public abstract class RegionHolder implements AutoCloseable {
         this.address = allocator.address;
     }
 
-    /** Points this object at {@code newHandle}; the holder count is set by the caller. */
-    void bind(long newHandle) {
+    /**
+     * Points this object at {@code newHandle}, whose {@code next} it keeps ({@code newNext}) or not
+     * ({@link #NO_NEXT}); the holder count is set by the caller.
+     */
+    void bind(long newHandle, int newNext) {
         handle = newHandle;
         base = Ring.payloadOffset(newHandle);
-        next = -1;
+        next = newNext;
     }
 
     /** True until this buffer is released (closed, or handed on by a freeze or finish). */

@@ -232,6 +232,16 @@ public final class Ring extends RingOwnerPadding {
         return (indexOf(handle) + 1) << 3;
     }
 
+    /** The {@code next} of the region named by {@code handle} when its payload is exactly {@code capacity} bytes. */
+    public static int nextAfter(long handle, int capacity) {
+        return indexOf(handle) + 1 + (capacity >>> 3);
+    }
+
+    /** The payload bytes of the region named by {@code handle} when its guard's {@code next} is {@code next}. */
+    public static int payloadBytes(long handle, int next) {
+        return (next - indexOf(handle) - 1) << 3;
+    }
+
     /**
      * The payload bytes that a region handed out for a request of {@code bytes} (at least 1) holds at the
      * least: the request rounded up to a multiple of 8. The region may hold more (a remainder too small to

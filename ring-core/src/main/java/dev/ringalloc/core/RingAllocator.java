@@ -110,9 +110,7 @@ public final class RingAllocator {
         if (handle == Ring.NO_REGION) {
             return null;
         }
-        FixedBuffer buffer = fixedOver(handle, Ring.regionBytes(size), 0);
-        buffer.next = ring.nextOfLastAllocation(); // a fixed buffer never grows: its region keeps this next
-        return buffer;
+        return fixedOver(handle, ring.nextOfLastAllocation(), Ring.regionBytes(size), 0);
     }
 
     /** A fixed buffer of at least {@code size} bytes. @throws RingFullException if the ring is full right now */
@@ -129,7 +127,8 @@ public final class RingAllocator {
         long handle = ring.tryAllocateGrowable(initialSize,
                 Math.max(initialSize, Math.min(EXTENDABLE_CLAIM, ring.maxAllocation())));
         return handle == Ring.NO_REGION ? null
-                : ((ExtendableBuffer) extendablePool.get()).init(handle, Ring.regionBytes(initialSize), 0);
+                : ((ExtendableBuffer) extendablePool.get()).init(handle, RegionHolder.NO_NEXT,
+                        Ring.regionBytes(initialSize), 0);
     }
 
     /** An extendable buffer. @throws RingFullException if the ring is full right now */
@@ -187,8 +186,7 @@ public final class RingAllocator {
             elementPools[kind.ordinal()] = pool;
         }
         ElementBuffer buffer = (ElementBuffer) pool.get();
-        buffer.init(handle);
-        buffer.next = ring.nextOfLastAllocation(); // typed buffers never grow either
+        buffer.init(handle, ring.nextOfLastAllocation());
         return buffer;
     }
 
@@ -247,9 +245,12 @@ public final class RingAllocator {
         return ring.owner();
     }
 
-    /** A fixed buffer object over the held region {@code handle}, known to hold {@code room} bytes, {@code length} written. */
-    FixedBuffer fixedOver(long handle, int room, int length) {
-        return ((FixedBuffer) fixedPool.get()).init(handle, room, length);
+    /**
+     * A fixed buffer object over the held region {@code handle}, whose {@code next} it keeps (a fixed buffer never
+     * grows; {@link RegionHolder#NO_NEXT} if unknown), known to hold {@code room} bytes, {@code length} written.
+     */
+    FixedBuffer fixedOver(long handle, int next, int room, int length) {
+        return ((FixedBuffer) fixedPool.get()).init(handle, next, room, length);
     }
 
     /**
@@ -278,7 +279,7 @@ public final class RingAllocator {
     void release(long handle, RegionHolder holder) {
         if (lvOwner() == Thread.currentThread()) {
             int next = holder.next;
-            if (next >= 0) {
+            if (next != RegionHolder.NO_NEXT) {
                 ring.releaseOnOwner(handle, next);
             } else {
                 ring.releaseOnOwner(handle);
