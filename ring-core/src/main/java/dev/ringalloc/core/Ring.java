@@ -116,7 +116,9 @@ import java.util.function.LongConsumer;
  * Unsafe), the owner's release on its own thread does not store the guard: it leaves the unlocked word in
  * {@code releasedGuard} (store-release), and the owner stores it only before something of its own reads that
  * guard: the next allocation that does not reuse the region in place, a growth, the next release, a retire.
- * A region reused in place then costs one guard store, the lock, instead of two. Until the store, the guard in
+ * A region reused in place then costs one guard store, the lock, instead of two. On a retired ring the owner
+ * stores the guard at once: there the release may free the ring as soon as another thread can see it, and no
+ * store of the owner's may follow. Until the store, the guard in
  * memory still says locked, under the stamp {@code releasedGuard} carries; every reader on another thread (the
  * statistics' walk, the empty check of a retired ring, {@link #capacity(long)} on a holder's thread) reads
  * {@code releasedGuard} after the guard and counts a locked guard with that stamp as released ({@link #isHeld}).
@@ -1030,9 +1032,12 @@ public final class Ring extends RingOwnerPadding {
 
     /**
      * The end of both releases on the owner: records the region as the owner's last release, whose word goes
-     * into memory only when something is to read it (see "Release"), at once if the ring is retired.
+     * into memory only when something is to read it (see "Release"); on a retired ring, {@link #releaseOnRetired}.
      */
     private boolean recordOwnersRelease(int index, long unlocked) {
+        if (lvState() == RETIRED) {
+            return releaseOnRetired(index, unlocked);
+        }
         releasedOnOwner = index;
         if (storesReleaseLate()) {
             soReleasedGuard(unlocked); // after the last use of the payload: read by other threads (isHeld)
@@ -1041,13 +1046,21 @@ public final class Ring extends RingOwnerPadding {
             soGuard(index, unlocked);
             releasedGuard = unlocked; // the owner's own copy: no other thread reads it here
         }
-        if (lvState() == RETIRED) {
-            publishRelease(); // the owner writes no guard once the ring may be freed
-            // The retire / last-release handshake needs the store ordered before the walk's loads.
-            VarHandle.fullFence();
-            return freeIfEmpty();
-        }
         return false;
+    }
+
+    /**
+     * The owner's release on a retired ring: the guard is stored at once, never late. Once the release is visible,
+     * the ring may be freed, here or by a racing last release on another thread, and the owner must write nothing
+     * after that; a late store published through {@code releasedGuard} first would be such a write. (The
+     * previous late release was stored by {@link #publishRelease()} at the start of the release, while this
+     * region, still held, kept the ring from being freed.)
+     */
+    private boolean releaseOnRetired(int index, long unlocked) {
+        soGuard(index, unlocked);
+        // The retire / last-release handshake needs the store ordered before the walk's loads.
+        VarHandle.fullFence();
+        return freeIfEmpty();
     }
 
     /**
