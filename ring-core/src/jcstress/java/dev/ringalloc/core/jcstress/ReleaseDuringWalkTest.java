@@ -19,16 +19,20 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * free before the race; R4 stays held throughout (a long-lived buffer). Another thread releases R1 then R3 while the owner asks for
  * 40 bytes (5 words), which fits only in a run starting at R0 (word 0, once R1 is released) or at R2 (word 6,
  * once R3 is released). The owner walks from word 0, skipping held regions. A walk that had to merge to fit
- * merges nothing more behind the run (that merge ahead is the next allocation's), so the region at word 0 is
- * exactly R0 and R1, [0, 6), and one at word 6 exactly R2 and R3, [6, 12). Whichever it takes, it must not touch
- * R4, and after everything is released the ring must be whole.
+ * merges the free regions after the run too (Ring's "merge ahead"), and a run whose split would leave fewer than
+ * {@link Ring#MIN_SPLIT_WORDS} words is handed out whole: so the region at word 0 may end at 6, 9 (R2 merged
+ * ahead) or 12 (R3 seen released too). Whichever it takes, it must start at one of those two words, must not
+ * touch R4, and after everything is released the ring must be whole.
  *
  * <p>r1: guard word of the owner's region (0 or 6), -1 if it failed. r2: the word its region ends at (the
  * next guard), -1 if it failed. r3: releases that succeeded (2). r4: arbiter's check.
  */
 @JCStressTest
 @Description("Releases racing an owner walk that skips a long-lived region")
-@Outcome(id = "0, 6, 2, 1", expect = ACCEPTABLE, desc = "owner saw R1 released: took R0+R1")
+@Outcome(id = "0, 6, 2, 1", expect = ACCEPTABLE, desc = "owner saw R1 released, merged nothing ahead: took R0+R1")
+@Outcome(id = "0, 9, 2, 1", expect = ACCEPTABLE, desc = "owner saw R1 released, merged R2 ahead: took R0..R2 whole")
+@Outcome(id = "0, 12, 2, 1", expect = ACCEPTABLE_INTERESTING,
+        desc = "owner saw R1 released, merged R2 and the released R3 ahead: took R0..R3 whole")
 @Outcome(id = "6, 12, 2, 1", expect = ACCEPTABLE_INTERESTING, desc = "owner passed R1 held, then saw R3 released: took R2+R3")
 @Outcome(id = "-1, -1, 2, 1", expect = ACCEPTABLE_INTERESTING, desc = "owner saw neither release: clean failure")
 @Outcome(expect = FORBIDDEN, desc = "wrong region, failed release, or capacity lost")
