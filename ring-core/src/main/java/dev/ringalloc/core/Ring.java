@@ -74,13 +74,11 @@ import java.util.function.LongConsumer;
  *       are in the other thread's cache.</li>
  *   <li><b>The gap at {@code head}.</b> After a hand-out that split a run, the owner knows where the free region
  *       left at {@code head} ends ({@code gapEnd}): a request that fits there is handed out without reading a
- *       guard. When the walk had to merge to fit a request, the next allocation first merges up to
- *       {@value #MERGE_AHEAD} more free regions behind the gap into it, so that this gap is large and the
- *       requests after it fit at once (together, -20 % time per allocation at random sizes, bare ring). The
- *       request that had to merge, often a large one, does not pay for that merge itself. A shrink of the
- *       region just behind {@code head} leaves its freed end as that gap; an extendable buffer's allocation
- *       ({@link #tryAllocateGrowable}) takes as much of the gap as it may grow into, up to a bound, and gives
- *       the rest back when it shrinks.</li>
+ *       guard. When the walk had to merge to fit a request, it merges up to {@value #MERGE_AHEAD} more free
+ *       regions ahead, so that this gap is large and the next requests fit at once (together, -20 % time per
+ *       allocation at random sizes, bare ring). A shrink of the region just behind {@code head} leaves its freed
+ *       end as that gap; an extendable buffer's allocation ({@link #tryAllocateGrowable}) takes as much of the
+ *       gap as it may grow into, up to a bound, and gives the rest back when it shrinks.</li>
  *   <li><b>Near {@code head}.</b> The basic walk from {@code head}, stepping over at most
  *       {@value #SKIPS_NEAR_HEAD} held regions (long-lived buffers), within the zone: at the frontier it stops,
  *       after merging into it the free regions just before it (the zone's end retreats over them).</li>
@@ -475,38 +473,11 @@ public final class Ring extends RingOwnerPadding {
             }
         }
         final int h = head;
-        int end = gapEnd;
-        if (mergeAheadPending) {
-            end = widenGap(h, end);
-        }
+        final int end = gapEnd;
         if (end - h - 1 >= words) { // the free region at head, known without reading its guard
             return take(h, guard(false, 0, end), end, words, true);
         }
         return allocate(words);
-    }
-
-    /**
-     * The merge ahead that the last walk left to this allocation: merges into the gap at {@code head}, [h, end),
-     * the free regions behind it (see {@link #mergeAhead}), and returns its new end; if the gap is not known any
-     * more, nothing. Done here rather than in the walk that merged, so that the request which had to merge (often
-     * the largest, the tail of the latencies) does not also pay for the requests after it.
-     */
-    private int widenGap(int h, int end) {
-        mergeAheadPending = false;
-        if (end < 0) {
-            return end;
-        }
-        visitsLeft = MERGE_AHEAD;
-        try {
-            int widened = mergeAhead(h, end);
-            gapEnd = widened; // a merge forgets it
-            return widened;
-        } finally {
-            if (changing) {
-                changing = false;
-                endStructureChange();
-            }
-        }
     }
 
     /**
@@ -617,9 +588,10 @@ public final class Ring extends RingOwnerPadding {
             } else {
                 runGuard = merge(run, runGuard, cur, g, next);
                 if (next - run - 1 >= words) {
-                    // Merging was needed: the next allocation merges the free regions that follow too, up to a
-                    // bound, so that the allocations after it find the space at head at once (widenGap).
-                    mergeAheadPending = true;
+                    // Merging was needed: merge the free regions that follow too, up to a bound, so that the
+                    // next allocations find the space at head at once (a guard read fewer, a branch predicted).
+                    next = mergeAhead(run, next);
+                    runGuard = guard(false, 0, next);
                 }
             }
             if (next - run - 1 >= words) {

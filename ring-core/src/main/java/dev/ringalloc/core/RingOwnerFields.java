@@ -87,11 +87,6 @@ abstract class RingOwnerFields {
     int visitsLeft;
     /** True while the current allocation holds the seqlock odd. */
     boolean changing;
-    /**
-     * Set by a walk that had to merge to fit its request: the next allocation merges the free regions behind the
-     * gap at {@code head} into it before it looks there (see shortcut (b) in {@code Ring}).
-     */
-    boolean mergeAheadPending;
     /** The {@code next} of the region handed out last: see {@code Ring.nextOfLastAllocation()}. */
     int lastNext;
     /** Stamp of the next allocation; never 0. */

@@ -242,29 +242,6 @@ class RingTest {
     }
 
     @Test
-    void theRequestThatHadToMergeLeavesTheMergeAheadToTheNextAllocation() {
-        long a0 = ring.tryAllocate(64);             // guards 0..9
-        long a1 = ring.tryAllocate(64);             // guards 9..18; the look back at the start fails: waits 1
-        long a2 = ring.tryAllocate(64);             // guards 18..27
-        long a3 = ring.tryAllocate(64);             // guards 27..36; fails again: waits 2
-        ring.releaseElsewhere(a0);
-        ring.releaseElsewhere(a1);
-        ring.releaseElsewhere(a2);
-        long x = ring.tryAllocate(8);               // guards 36..38, from the frontier (waiting)
-        long y = ring.tryAllocate(8);               // guards 38..40 (waiting)
-        long m = ring.tryAllocate(72);              // back to the start: a0 and a1 merged to fit, split at 10
-        assertThat(guardOf(m)).isZero();
-        assertThat(guardWord(10)).as("the gap at head, a2 not merged into it yet").isEqualTo(18);
-        long n = ring.tryAllocate(100);             // merges a2 into the gap first, then fits there
-        assertThat(guardOf(n)).isEqualTo(10);
-        assertThat(ring.nextOfLastAllocation()).as("a2's region, merged").isEqualTo(27);
-        for (long h : new long[] {a3, x, y, m, n}) {
-            ring.release(h);
-        }
-        assertThat(ring.stats().largestFreeRegion()).isEqualTo(MAX);
-    }
-
-    @Test
     void theOwnersLastReleaseAtWordZeroIsSplitWhenHeadIsAtTheEndOfTheZone() {
         long x = ring.tryAllocate(200);             // guards 0..26
         long y = ring.tryAllocate(64);              // guards 26..35; the look back found the start held: waits one
