@@ -1318,6 +1318,15 @@ public final class Ring extends RingOwnerPadding {
     }
 
     /**
+     * Held regions the allocation walks have stepped over since the ring was created:
+     * {@link RingStats#regionsSkipped()} without a walk. Any thread (one load-acquire); on the owner, exact, so
+     * the owner can tell how far one allocation walked by reading it before and after.
+     */
+    public long regionsSkippedCount() {
+        return laRegionsSkipped();
+    }
+
+    /**
      * Payload bytes of the region named by {@code handle} if it is still held under that handle, else -1. Any
      * thread: unlike {@link #capacity(long)} it never throws, for observers whose handle came from
      * {@link #forEachLiveRegion} and may have been released since.

@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.LongAdder;
  *         .fallback(PooledByteBufAllocator.DEFAULT)
  *         .ringsForAllThreads(false)         // only FastThreadLocalThreads (event loops) get rings
  *         .largeRingAbove(0)                 // > 0: larger requests get a ring of their own per thread
+ *         .largeRingWhenCrowdedAbove(8 << 10) // ... or only once they crowd the thread's ring (0: never)
  *         .build();
  * }</pre>
  *
@@ -56,7 +57,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       true), unless heap rings are turned off.</li>
  *   <li>With {@link Builder#largeRingAbove(int) largeRingAbove(n)}, requests above {@code n} bytes come from a second
  *       ring of the thread and kind, so that a large request never has to find its run among small long-lived
- *       buffers (see that method).</li>
+ *       buffers (see that method). Without it, requests above
+ *       {@link Builder#largeRingWhenCrowdedAbove(int) largeRingWhenCrowdedAbove(n)} (8 KiB by default) move to that
+ *       second ring once they crowd the thread's ring: when they keep having to search the whole ring for a gap
+ *       between small buffers that live long.</li>
  *   <li>What a ring cannot serve comes from the fallback allocator (Netty's {@link ByteBufAllocator#DEFAULT}
  *       unless configured), counted by {@link FallbackReason}: requests above {@link #maxRingAllocation()}, a
  *       full ring, a thread without rings, heap requests with heap rings off.</li>
@@ -72,9 +76,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Footprint</h2>
  * At most {@code threads with rings × ringCapacity} of direct memory (twice that with
- * {@link Builder#largeRingAbove(int) largeRingAbove}), and as much heap with heap rings on, plus what the fallback
- * holds. A direct ring reserves its capacity but, where {@code dev.ringalloc.core.RingMemory}
- * can map it, the operating system commits only the pages its buffers have used.
+ * {@link Builder#largeRingAbove(int) largeRingAbove}, or for the threads whose ring large requests crowded), and as
+ * much heap with heap rings on, plus what the fallback holds. A direct ring reserves its capacity but, where
+ * {@code dev.ringalloc.core.RingMemory} can map it, the operating system commits only the pages its buffers have
+ * used.
  *
  * <h2>Ring lifetime</h2>
  * A ring is freed once its thread has ended and its last buffer has been released. A
@@ -99,6 +104,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       default false;</li>
  *   <li>{@value #LARGE_RING_ABOVE_PROPERTY}: requests above this many bytes get a second ring per thread and
  *       kind, default 0 (off);</li>
+ *   <li>{@value #LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY}: requests above this many bytes move to a second ring per
+ *       thread and kind once they crowd its ring, default 8k (0: never);</li>
  *   <li>{@value #ALLOCATION_SITES_PROPERTY}: {@code true} records where each ring buffer was allocated, for
  *       {@link #dump()} and the ring-full event (a debugging mode, slow), default false.</li>
  * </ul>
@@ -130,6 +137,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final String FALLBACK_PROPERTY = "dev.ringalloc.netty.fallback";
     /** System property: default size above which requests get a second ring per thread and kind (0: off). */
     public static final String LARGE_RING_ABOVE_PROPERTY = "dev.ringalloc.netty.largeRingAbove";
+    /**
+     * System property: default size above which requests move to a second ring per thread and kind once they crowd
+     * the thread's ring (0: never).
+     */
+    public static final String LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY = "dev.ringalloc.netty.largeRingWhenCrowdedAbove";
     /** System property: whether every platform thread (not only event loops) gets rings by default. */
     public static final String RINGS_FOR_ALL_THREADS_PROPERTY = "dev.ringalloc.netty.ringsForAllThreads";
     /**
@@ -154,6 +166,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     public static final String DEFAULT_FALLBACK;
     /** Default size above which requests get a ring of their own: {@value #LARGE_RING_ABOVE_PROPERTY}, else 0 (off). */
     public static final int DEFAULT_LARGE_RING_ABOVE;
+    /**
+     * Default size above which requests move to a large ring once they crowd a thread's ring:
+     * {@value #LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY}, else 8 KiB.
+     */
+    public static final int DEFAULT_LARGE_RING_WHEN_CROWDED_ABOVE;
 
     static {
         DEFAULT_RING_CAPACITY = RingProperties.size(RING_CAPACITY_PROPERTY, 4 << 20, Ring.MIN_CAPACITY, Ring.MAX_CAPACITY);
@@ -163,6 +180,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         DEFAULT_RINGS_FOR_ALL_THREADS = RingProperties.flag(RINGS_FOR_ALL_THREADS_PROPERTY, false);
         DEFAULT_FALLBACK = RingProperties.choice(FALLBACK_PROPERTY, "default", "default", "pooled", "unpooled");
         DEFAULT_LARGE_RING_ABOVE = RingProperties.size(LARGE_RING_ABOVE_PROPERTY, 0, 0, Ring.MAX_CAPACITY);
+        DEFAULT_LARGE_RING_WHEN_CROWDED_ABOVE = RingProperties.size(LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY, 8 << 10, 0,
+                Ring.MAX_CAPACITY);
         if (logger.isDebugEnabled()) {
             logger.debug("-D{}: {}", RING_CAPACITY_PROPERTY, DEFAULT_RING_CAPACITY);
             logger.debug("-D{}: {}", MAX_RING_ALLOCATION_PROPERTY, DEFAULT_MAX_RING_ALLOCATION);
@@ -171,6 +190,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             logger.debug("-D{}: {}", RINGS_FOR_ALL_THREADS_PROPERTY, DEFAULT_RINGS_FOR_ALL_THREADS);
             logger.debug("-D{}: {}", FALLBACK_PROPERTY, DEFAULT_FALLBACK);
             logger.debug("-D{}: {}", LARGE_RING_ABOVE_PROPERTY, DEFAULT_LARGE_RING_ABOVE);
+            logger.debug("-D{}: {}", LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY, DEFAULT_LARGE_RING_WHEN_CROWDED_ABOVE);
             logger.debug("-D{}: {}", ALLOCATION_SITES_PROPERTY, RingHistory.SITES);
         }
     }
@@ -192,6 +212,12 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     private final boolean ringsForAllThreads;
     /** Requests above this many bytes go to the thread's large ring of their kind; 0: no large rings. */
     private final int largeRingAbove;
+    /**
+     * Requests above this many bytes are watched on a thread's ring and, once they crowd it
+     * ({@link ThreadRing#crowded()}), go to the thread's large ring; {@code Integer.MAX_VALUE}: none (large rings
+     * off, or always on through {@link #largeRingAbove}).
+     */
+    private final int crowdWatchAbove;
     private final boolean preferDirect;
     private final boolean memoryAddressAccess;
     private final ByteBufAllocator fallback;
@@ -232,6 +258,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         this.heapRings = b.heapRings;
         this.ringsForAllThreads = b.ringsForAllThreads;
         this.largeRingAbove = b.largeRingAbove;
+        this.crowdWatchAbove = b.largeRingAbove == 0 && b.effectiveLargeRingWhenCrowdedAbove() > 0
+                ? b.effectiveLargeRingWhenCrowdedAbove() : Integer.MAX_VALUE;
         this.preferDirect = b.preferDirect;
         this.memoryAddressAccess = b.memoryAddressAccess && PlatformDependent.hasUnsafe()
                 && PlatformDependent.isUnaligned();
@@ -285,7 +313,15 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         } else if (initialCapacity > maxRingAllocation) {
             buf = fallbackBuffer(ring, direct, FallbackReason.TOO_LARGE, initialCapacity, maxCapacity);
         } else {
+            // One call site of tryAllocate, so that the JIT inlines the ring's fast path here as it did before the
+            // watch: a second one, for the watched requests, cost 10-15 % where none are watched (benchmark 7,
+            // nothing long-lived).
+            boolean watch = initialCapacity > crowdWatchAbove;
+            long skippedBefore = watch ? ring.ring.regionsSkippedCount() : 0L;
             long region = ring.ring.tryAllocate(Math.max(1, initialCapacity));
+            if (watch) {
+                ring.watched(region, skippedBefore);
+            }
             if (region == Ring.NO_REGION) {
                 buf = fallbackBuffer(ring, direct, FallbackReason.RING_FULL, initialCapacity, maxCapacity);
             } else {
@@ -373,7 +409,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         if (largeRingAbove > 0 && bytes > largeRingAbove && bytes <= maxRingAllocation) {
             return (direct ? largeDirectRings : largeHeapRings).get();
         }
-        return (direct ? directRings : heapRingsLocal).get();
+        ThreadRing ring = (direct ? directRings : heapRingsLocal).get();
+        if (bytes > crowdWatchAbove && bytes <= maxRingAllocation && ring != null && ring.crowded()) {
+            return (direct ? largeDirectRings : largeHeapRings).get();
+        }
+        return ring;
     }
 
     /** A thread's ring of one kind: created on first use, retired when the thread cleans up its thread-locals. */
@@ -539,6 +579,14 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return largeRingAbove;
     }
 
+    /**
+     * Requests above this many bytes move to the thread's large ring of their kind once they crowd its ring (see
+     * {@link Builder#largeRingWhenCrowdedAbove(int)}); 0: never (off, or {@link #largeRingAbove()} decides alone).
+     */
+    public int largeRingWhenCrowdedAbove() {
+        return crowdWatchAbove == Integer.MAX_VALUE ? 0 : crowdWatchAbove;
+    }
+
     /** True when every allocating thread gets a ring, not only {@link FastThreadLocalThread}s. */
     public boolean ringsForAllThreads() {
         return ringsForAllThreads;
@@ -657,6 +705,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         return "RingByteBufAllocator(ringCapacity: " + ringCapacity + ", maxRingAllocation: " + maxRingAllocation
                 + ", maxRegionsVisited: " + maxRegionsVisited + ", heapRings: " + heapRings
                 + ", ringsForAllThreads: " + ringsForAllThreads + ", largeRingAbove: " + largeRingAbove
+                + ", largeRingWhenCrowdedAbove: " + largeRingWhenCrowdedAbove()
                 + ", memoryAddressAccess: " + memoryAddressAccess + ", fallback: "
                 + fallback.getClass().getSimpleName() + ')';
     }
@@ -685,6 +734,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         private boolean heapRings = DEFAULT_HEAP_RINGS;
         private boolean ringsForAllThreads = DEFAULT_RINGS_FOR_ALL_THREADS;
         private int largeRingAbove = DEFAULT_LARGE_RING_ABOVE;
+        private int largeRingWhenCrowdedAbove = -1; // -1: the default, off where it would serve no request
         private boolean preferDirect = true;
         private boolean memoryAddressAccess = true;
         private ByteBufAllocator fallback;
@@ -778,6 +828,34 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return this;
         }
 
+        /**
+         * Requests above {@code bytes} move to a second ring of the thread and kind (its large ring, as with
+         * {@link #largeRingAbove(int)}) once they <em>crowd</em> the thread's ring: when, of 64 such requests in a
+         * row, 4 or more had to search the whole ring for a gap between held buffers (or found none). Until then
+         * every request shares the one ring, which is the faster where nothing lives long; a thread that
+         * never crowds its ring never reserves a second one. 0 turns it off; {@link #largeRingAbove(int)} above 0
+         * takes precedence. Default 8 KiB ({@value #LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY}). At least 0, below
+         * {@link #maxRingAllocation(int) maxRingAllocation} (checked by {@link #build()}; the default is simply
+         * off where it is not below it).
+         */
+        public Builder largeRingWhenCrowdedAbove(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("largeRingWhenCrowdedAbove must be 0 (off) or positive, got "
+                        + bytes);
+            }
+            this.largeRingWhenCrowdedAbove = bytes;
+            return this;
+        }
+
+        /** The crowding threshold these settings give: the one set, else the default if below the largest request. */
+        private int effectiveLargeRingWhenCrowdedAbove() {
+            if (largeRingWhenCrowdedAbove >= 0) {
+                return largeRingWhenCrowdedAbove;
+            }
+            return DEFAULT_LARGE_RING_WHEN_CROWDED_ABOVE < effectiveMaxRingAllocation()
+                    ? DEFAULT_LARGE_RING_WHEN_CROWDED_ABOVE : 0;
+        }
+
         /** Whether {@code buffer()} returns direct buffers (true, the default) or heap ones. */
         public Builder preferDirect(boolean preferDirect) {
             this.preferDirect = preferDirect;
@@ -815,6 +893,11 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             if (largeRingAbove >= largest) {
                 throw new IllegalArgumentException("largeRingAbove " + largeRingAbove + " must be below the largest"
                         + " ring allocation, " + largest + ": no request would reach a large ring");
+            }
+            if (largeRingWhenCrowdedAbove >= largest) {
+                throw new IllegalArgumentException("largeRingWhenCrowdedAbove " + largeRingWhenCrowdedAbove
+                        + " must be below the largest ring allocation, " + largest
+                        + ": no request would reach a large ring");
             }
             return new RingByteBufAllocator(this);
         }

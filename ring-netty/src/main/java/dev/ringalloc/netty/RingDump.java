@@ -28,6 +28,8 @@ final class RingDump {
                 .append(", rings for all threads ").append(alloc.ringsForAllThreads())
                 .append(", large ring above ")
                 .append(alloc.largeRingAbove() > 0 ? bytes(alloc.largeRingAbove()) : "off")
+                .append(", large rings when crowded above ")
+                .append(alloc.largeRingWhenCrowdedAbove() > 0 ? bytes(alloc.largeRingWhenCrowdedAbove()) : "off")
                 .append(", fallback ").append(alloc.fallback().getClass().getSimpleName())
                 .append(", allocation sites ").append(RingHistory.SITES ? "on" : "off").append('\n');
         sb.append("counters: allocations ").append(metric.allocations())
@@ -40,7 +42,8 @@ final class RingDump {
         sb.append(rings.size()).append(rings.size() == 1 ? " ring" : " rings").append(" not yet freed\n");
         int n = 0;
         for (RingSnapshot ring : rings) {
-            appendRing(sb, ++n, ring, alloc.largeRingAbove());
+            appendRing(sb, ++n, ring, alloc.largeRingAbove() > 0 ? alloc.largeRingAbove()
+                    : alloc.largeRingWhenCrowdedAbove());
         }
         return sb.toString();
     }

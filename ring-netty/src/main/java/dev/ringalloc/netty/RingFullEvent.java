@@ -24,7 +24,8 @@ final class RingFullEvent extends RequestEvent {
     long ringFullFallbacks;
 
     @Label("Large Ring")
-    @Description("The owner's large ring, which serves only requests above largeRingAbove (false: its ring)")
+    @Description("The owner's large ring, which serves only requests above largeRingAbove, or above"
+            + " largeRingWhenCrowdedAbove once they crowded its ring (false: its ring)")
     boolean large;
 
     @Label("Capacity")

@@ -93,7 +93,10 @@ final class RingHistory {
     private long nextRingFullEventNanos;
     private long ringFullsNotReported;
 
-    /** @param large the ring is its owner's large ring (requests above {@code largeRingAbove}) */
+    /**
+     * @param large the ring is its owner's large ring (requests above {@code largeRingAbove}, or above
+     *              {@code largeRingWhenCrowdedAbove} once they crowded its ring)
+     */
     RingHistory(Thread owner, boolean large) {
         this(owner, large, System::nanoTime);
     }
@@ -121,7 +124,10 @@ final class RingHistory {
         return ownerName;
     }
 
-    /** True for the owner's large ring, which serves only requests above {@code largeRingAbove}. */
+    /**
+     * True for the owner's large ring, which serves only requests above {@code largeRingAbove}, or above
+     * {@code largeRingWhenCrowdedAbove} once they crowded its ring.
+     */
     boolean large() {
         return large;
     }

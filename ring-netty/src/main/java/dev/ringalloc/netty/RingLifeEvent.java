@@ -12,7 +12,8 @@ abstract class RingLifeEvent extends RingAllocatorEvent {
     long capacity;
 
     @Label("Large Ring")
-    @Description("The owner's large ring, which serves only requests above largeRingAbove (false: its ring)")
+    @Description("The owner's large ring, which serves only requests above largeRingAbove, or above"
+            + " largeRingWhenCrowdedAbove once they crowded its ring (false: its ring)")
     boolean large;
 
     @Label("Owner")

@@ -15,7 +15,9 @@ import java.util.List;
  * @param ownerAlive    false once that thread has ended: the ring is retired and is freed by its last release
  * @param direct        direct memory (true) or heap
  * @param large         the owner's large ring, which serves only requests above
- *                      {@link RingByteBufAllocator#largeRingAbove()} (false: the owner's ring for all other requests)
+ *                      {@link RingByteBufAllocator#largeRingAbove()}, or above
+ *                      {@link RingByteBufAllocator#largeRingWhenCrowdedAbove()} once they crowded the owner's ring
+ *                      (false: the owner's ring for all other requests)
  * @param memoryKind    {@code mapped} (direct, committed page by page as buffers first touch it),
  *                      {@code allocated} (direct, all resident) or {@code heap}: {@link Ring#memoryKind()}
  * @param retired       the ring allocates no more (its owner ended or cleaned up its thread-locals)

@@ -84,6 +84,7 @@ class NettySoakTest {
                 .maxRingAllocation(MAX_RING_ALLOCATION)
                 .maxRegionsVisited(512)
                 .largeRingAbove(largeRingAbove)
+                .largeRingWhenCrowdedAbove(0) // the ring count below is exact: a large ring always or never
                 .fallback(fallback)
                 .build();
         long baseline = StressSupport.directMemoryUsed();

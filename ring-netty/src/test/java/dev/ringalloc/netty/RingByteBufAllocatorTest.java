@@ -257,6 +257,94 @@ class RingByteBufAllocatorTest {
         assertThat(alloc.metric().fallbacks(FallbackReason.TOO_LARGE)).isOne();
     }
 
+    /**
+     * Large requests that {@code fit} (allocated and released at once), then the ring filled with small held
+     * buffers and {@code fail} large requests that find no run (far walks), then the small buffers released:
+     * one window of {@link ThreadRing#CROWDING_WINDOW} large requests in all.
+     */
+    private static void oneWindowOfLargeRequests(RingByteBufAllocator alloc, int fail) {
+        for (int i = 0; i < ThreadRing.CROWDING_WINDOW - fail; i++) {
+            ByteBuf fits = alloc.directBuffer(2048);
+            assertThat(inRing(fits)).isTrue();
+            fits.release();
+        }
+        List<ByteBuf> small = new ArrayList<>();
+        while (small.isEmpty() || inRing(small.get(small.size() - 1))) {
+            small.add(alloc.directBuffer(64));
+        }
+        for (int i = 0; i < fail; i++) {
+            ByteBuf fallsBack = alloc.directBuffer(2048);
+            assertThat(inRing(fallsBack)).as("no run of 2 KiB between the small buffers").isFalse();
+            fallsBack.release();
+        }
+        small.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void largeRequestsThatCrowdTheRingMoveToALargeRing() throws Exception {
+        RingByteBufAllocator alloc = small().largeRingWhenCrowdedAbove(1024).build();
+        assertThat(alloc.largeRingWhenCrowdedAbove()).isEqualTo(1024);
+        assertThat(alloc.toString()).contains("largeRingWhenCrowdedAbove: 1024");
+        onFastThread(() -> {
+            oneWindowOfLargeRequests(alloc, ThreadRing.CROWDING_FAR_WALKS - 1);
+            oneWindowOfLargeRequests(alloc, 0);
+            assertThat(alloc.metric().rings()).as("fewer far walks than the verdict needs: one ring").isOne();
+            ByteBuf notWatched = alloc.directBuffer(1024); // at the threshold: not counted in the next window
+            ThreadRing ring = ringBuf(notWatched).threadRing;
+            assertThat(ring.large).isFalse();
+            assertThat(ring.crowded()).isFalse();
+            notWatched.release();
+
+            oneWindowOfLargeRequests(alloc, ThreadRing.CROWDING_FAR_WALKS);
+            assertThat(ring.crowded()).isTrue();
+            assertThat(alloc.metric().rings()).as("no large ring until the next large request").isOne();
+            ByteBuf atThreshold = alloc.directBuffer(1024);
+            ByteBuf nowLarge = alloc.directBuffer(1025);
+            ByteBuf heapLarge = alloc.heapBuffer(4096);
+            assertThat(ringBuf(atThreshold).threadRing).isSameAs(ring);
+            ThreadRing largeRing = ringBuf(nowLarge).threadRing;
+            assertThat(largeRing).isNotSameAs(ring);
+            assertThat(largeRing.large).isTrue();
+            assertThat(largeRing.ring.isDirect()).isTrue();
+            assertThat(ringBuf(heapLarge).threadRing.large).as("the heap ring was never crowded").isFalse();
+            assertThat(alloc.metric().ringSnapshots(0))
+                    .extracting(s -> (s.direct() ? "direct" : "heap") + (s.large() ? " large" : ""))
+                    .containsExactlyInAnyOrder("direct", "direct large", "heap");
+            assertThat(alloc.dump()).contains("large rings when crowded above 1 KiB",
+                    "direct, large ring for requests above 1 KiB (1024 B),");
+            for (ByteBuf buf : List.of(atThreshold, nowLarge, heapLarge)) {
+                buf.release();
+            }
+            assertThat(alloc.metric().bytesInUse()).isZero();
+            return null;
+        });
+        assertThat(alloc.metric().rings()).as("every ring freed with its thread").isZero();
+        long largeFallbacks = ThreadRing.CROWDING_FAR_WALKS * 2L - 1; // the two windows with far walks
+        long smallFallbacks = 3; // the small buffer that found each window's ring full
+        assertThat(alloc.metric().fallbacks()).isEqualTo(largeFallbacks + smallFallbacks);
+        assertThat(alloc.metric().fallbacks(FallbackReason.RING_FULL)).isEqualTo(largeFallbacks + smallFallbacks);
+    }
+
+    @Test
+    void crowdingIsWatchedOnlyWhenLargeRingsAreNotAlwaysOnOrOff() throws Exception {
+        RingByteBufAllocator off = small().largeRingWhenCrowdedAbove(0).build();
+        RingByteBufAllocator always = small().largeRingAbove(4096).largeRingWhenCrowdedAbove(1024).build();
+        onFastThread(() -> {
+            oneWindowOfLargeRequests(off, ThreadRing.CROWDING_FAR_WALKS);
+            ByteBuf large = off.directBuffer(2048);
+            assertThat(ringBuf(large).threadRing.large).isFalse();
+            assertThat(ringBuf(large).threadRing.crowded()).isFalse();
+            large.release();
+            assertThat(off.metric().rings()).isOne();
+
+            oneWindowOfLargeRequests(always, ThreadRing.CROWDING_FAR_WALKS);
+            ByteBuf belowAlways = always.directBuffer(2048);
+            assertThat(ringBuf(belowAlways).threadRing.large).as("largeRingAbove decides alone").isFalse();
+            belowAlways.release();
+            return null;
+        });
+    }
+
     @Test
     void largeRingsMustServeSomeRequest() {
         assertThatThrownBy(() -> RingByteBufAllocator.builder().largeRingAbove(-1))
@@ -265,6 +353,16 @@ class RingByteBufAllocatorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("largeRingAbove 8192");
         assertThat(small().largeRingAbove((8 << 10) - 1).build().largeRingAbove()).isEqualTo((8 << 10) - 1);
         assertThat(RingByteBufAllocator.DEFAULT.largeRingAbove()).as("off by default").isZero();
+
+        assertThatThrownBy(() -> RingByteBufAllocator.builder().largeRingWhenCrowdedAbove(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        assertThatThrownBy(() -> small().largeRingWhenCrowdedAbove(8 << 10).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("largeRingWhenCrowdedAbove 8192");
+        assertThat(RingByteBufAllocator.DEFAULT.largeRingWhenCrowdedAbove()).as("on by default").isEqualTo(8 << 10);
+        assertThat(small().build().largeRingWhenCrowdedAbove())
+                .as("the default, where no request would be above it, is off").isZero();
+        assertThat(small().largeRingAbove(1024).build().largeRingWhenCrowdedAbove())
+                .as("large rings always on: nothing to watch").isZero();
     }
 
     @Test
