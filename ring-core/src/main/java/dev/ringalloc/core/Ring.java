@@ -24,6 +24,7 @@ import java.util.function.LongConsumer;
  *       untouched until the ring needs it.</dd>
  *   <dt>tail</dt><dd>a permanent guard in the last word, pointing back to word 0, never handed out.</dd>
  *   <dt>owner</dt><dd>the one thread that allocates, grows and shrinks; any thread releases.</dd>
+ *   <dt>crowded</dt><dd>large requests keep walking far: see "Crowding".</dd>
  * </dl>
  *
  * <h2>Layout</h2>
@@ -135,6 +136,16 @@ import java.util.function.LongConsumer;
  * adds is stored before the lock that points to it, so a walk with acquire loads follows valid guards either
  * way. That hand-out is one guard load and one or two guard stores.
  *
+ * <h2>Crowding (owner thread only)</h2>
+ * Small buffers that live long, scattered over the zone, leave a large request no run near {@code head}: it walks
+ * back to the start and round the ring, stepping over hundreds of them, and sometimes finds none. The owner may
+ * ask the ring to watch for that ({@link #watchCrowding(int)}): an allocation above the watched size whose walk
+ * stepped over more than {@value #SKIPS_NEAR_HEAD} held regions (so it went on past the walk near {@code head}),
+ * or that found no run, is a <em>far walk</em>; a second far walk within {@value #CROWDING_SPAN} allocations of
+ * the one before makes the ring <em>crowded</em>, for good ({@link #isCrowded()}). The ring itself goes on as
+ * before; its owner may send such requests elsewhere (ring-netty: to a second ring of the thread). Only the slow
+ * path (c) to (f) looks: the shortcuts step over nothing.
+ *
  * <h2>Lifecycle</h2>
  * {@code OPEN} until {@link #retire()} (the owner will allocate no more: its thread ended or the ring is being
  * closed). A retired ring frees its memory as soon as no region is held, whichever thread notices first:
@@ -160,6 +171,8 @@ public final class Ring extends RingOwnerPadding {
     static final int MERGE_AHEAD = 16;
     /** Held regions the walk back at the start may step over: see "Allocation". */
     static final int SKIPS_AT_START = 16;
+    /** Allocations within which a second far walk makes the ring crowded: see "Crowding". */
+    static final int CROWDING_SPAN = 1024;
     /** The most allocations between two looks back at the start after it was found pinned. */
     private static final int MAX_START_BACKOFF = 8;
 
@@ -503,9 +516,10 @@ public final class Ring extends RingOwnerPadding {
         return tryAllocate(minBytes);
     }
 
-    /** Shortcuts (c) to (f) of "Allocation", and the failure count. */
+    /** Shortcuts (c) to (f) of "Allocation", the failure count and the watch for crowding. */
     private long allocate(int words) {
         visitsLeft = maxVisits;
+        final long skippedBefore = regionsSkipped;
         try {
             // A merge may absorb the guard head was on: every step reads the field afresh.
             long handle = walk(head, words, SKIPS_NEAR_HEAD, false, true);
@@ -522,6 +536,9 @@ public final class Ring extends RingOwnerPadding {
             if (handle == NO_REGION) {
                 soFailures(failures + 1);
             }
+            if (words > crowdingWords && (handle == NO_REGION || regionsSkipped - skippedBefore > SKIPS_NEAR_HEAD)) {
+                farWalk();
+            }
             return handle;
         } finally {
             if (changing) {
@@ -529,6 +546,39 @@ public final class Ring extends RingOwnerPadding {
                 endStructureChange();
             }
         }
+    }
+
+    /** A far walk of a watched request, now: see "Crowding". */
+    private void farWalk() {
+        long now = allocations;
+        if (now - lastFarWalk <= CROWDING_SPAN) {
+            crowded = true;
+        }
+        lastFarWalk = now;
+    }
+
+    /**
+     * Owner only: from now on, watches the allocations of more than {@code bytes} (rounded up to 8) for far walks,
+     * and turns the ring {@linkplain #isCrowded() crowded} after two within {@value #CROWDING_SPAN} allocations
+     * (see "Crowding").
+     *
+     * @param bytes 0 or more
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public void watchCrowding(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be 0 or more, got " + bytes);
+        }
+        crowdingWords = wordsFor(bytes);
+    }
+
+    /**
+     * Owner only: true once two far walks of watched requests came within {@value #CROWDING_SPAN} allocations of
+     * each other ({@link #watchCrowding(int)}; see "Crowding"). Never cleared: the traffic that crowded the ring
+     * once, buffers held long among large ones, is the kind its owner keeps seeing.
+     */
+    public boolean isCrowded() {
+        return crowded;
     }
 
     /**
@@ -1315,15 +1365,6 @@ public final class Ring extends RingOwnerPadding {
      */
     public long allocationCount() {
         return laAllocations();
-    }
-
-    /**
-     * Held regions the allocation walks have stepped over since the ring was created:
-     * {@link RingStats#regionsSkipped()} without a walk. Any thread (one load-acquire); on the owner, exact, so
-     * the owner can tell how far one allocation walked by reading it before and after.
-     */
-    public long regionsSkippedCount() {
-        return laRegionsSkipped();
     }
 
     /**

@@ -93,6 +93,12 @@ abstract class RingOwnerFields {
     int nextStamp = 1;
     /** Bytes held, or released but not yet seen free by the owner. */
     long occupied;
+    /** Allocations of more than this many words are watched for far walks ({@code Ring.watchCrowding}). */
+    int crowdingWords = Integer.MAX_VALUE;
+    /** {@code allocations} at the last far walk of a watched request; far enough back not to count at first. */
+    long lastFarWalk = -Ring.CROWDING_SPAN - 1L;
+    /** Set by a second far walk within {@code Ring.CROWDING_SPAN} allocations; never cleared. */
+    boolean crowded;
 
     // ---- statistics: owner writes store-ordered (one writer, no read-modify-write), any thread loads acquire -
 

@@ -213,9 +213,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
     /** Requests above this many bytes go to the thread's large ring of their kind; 0: no large rings. */
     private final int largeRingAbove;
     /**
-     * Requests above this many bytes are watched on a thread's ring and, once they crowd it
-     * ({@link ThreadRing#crowded()}), go to the thread's large ring; {@code Integer.MAX_VALUE}: none (large rings
-     * off, or always on through {@link #largeRingAbove}).
+     * Requests above this many bytes are watched on a thread's ring ({@link Ring#watchCrowding}) and, once they
+     * crowd it, go to the thread's large ring; {@code Integer.MAX_VALUE}: none (large rings off, or always on
+     * through {@link #largeRingAbove}).
      */
     private final int crowdWatchAbove;
     private final boolean preferDirect;
@@ -313,15 +313,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         } else if (initialCapacity > maxRingAllocation) {
             buf = fallbackBuffer(ring, direct, FallbackReason.TOO_LARGE, initialCapacity, maxCapacity);
         } else {
-            // One call site of tryAllocate, so that the JIT inlines the ring's fast path here as it did before the
-            // watch: a second one, for the watched requests, cost 10-15 % where none are watched (benchmark 7,
-            // nothing long-lived).
-            boolean watch = initialCapacity > crowdWatchAbove;
-            long skippedBefore = watch ? ring.ring.regionsSkippedCount() : 0L;
             long region = ring.ring.tryAllocate(Math.max(1, initialCapacity));
-            if (watch) {
-                ring.watched(region, skippedBefore);
-            }
             if (region == Ring.NO_REGION) {
                 buf = fallbackBuffer(ring, direct, FallbackReason.RING_FULL, initialCapacity, maxCapacity);
             } else {
@@ -410,10 +402,17 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             return (direct ? largeDirectRings : largeHeapRings).get();
         }
         ThreadRing ring = (direct ? directRings : heapRingsLocal).get();
-        if (bytes > crowdWatchAbove && bytes <= maxRingAllocation && ring != null && ring.crowded()) {
-            return (direct ? largeDirectRings : largeHeapRings).get();
-        }
-        return ring;
+        return bytes > crowdWatchAbove ? largeRingIfCrowded(ring, direct, bytes) : ring;
+    }
+
+    /**
+     * The thread's large ring of the kind for a request above {@link #crowdWatchAbove} if its ring is crowded
+     * ({@link Ring#isCrowded()}) and a ring serves that size, else its ring. A method of its own: every byte of
+     * {@link #currentThreadRing} counts against what the JIT inlines into the allocation path.
+     */
+    private ThreadRing largeRingIfCrowded(ThreadRing ring, boolean direct, int bytes) {
+        return ring != null && ring.ring.isCrowded() && bytes <= maxRingAllocation
+                ? (direct ? largeDirectRings : largeHeapRings).get() : ring;
     }
 
     /** A thread's ring of one kind: created on first use, retired when the thread cleans up its thread-locals. */
@@ -448,6 +447,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
             logger.warn("could not allocate a {}-byte {} ring for {}; its buffers come from the fallback",
                     ringCapacity, direct ? "direct" : "heap", Thread.currentThread().getName(), e);
             return null;
+        }
+        if (!large && crowdWatchAbove != Integer.MAX_VALUE) {
+            ring.watchCrowding(crowdWatchAbove); // on the owner: this runs in its first allocation of the kind
         }
         RingHistory history = new RingHistory(Thread.currentThread(), large);
         ThreadRing threadRing = new ThreadRing(ring, Thread.currentThread(), history,
@@ -830,8 +832,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
 
         /**
          * Requests above {@code bytes} move to a second ring of the thread and kind (its large ring, as with
-         * {@link #largeRingAbove(int)}) once they <em>crowd</em> the thread's ring: when, of 64 such requests in a
-         * row, 4 or more had to search the whole ring for a gap between held buffers (or found none). Until then
+         * {@link #largeRingAbove(int)}) once they <em>crowd</em> the thread's ring: when two of them within 1,024
+         * allocations had to search the ring beyond {@code head} for a gap between held buffers, or found none
+         * ({@link Ring#watchCrowding}). Until then
          * every request shares the one ring, which is the faster where nothing lives long; a thread that
          * never crowds its ring never reserves a second one. 0 turns it off; {@link #largeRingAbove(int)} above 0
          * takes precedence. Default 8 KiB ({@value #LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY}). At least 0, below

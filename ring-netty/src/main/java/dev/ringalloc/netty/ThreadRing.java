@@ -12,29 +12,9 @@ import java.util.function.Function;
  * the buffers' view of its memory, the pool of buffer objects and the ring's {@link RingHistory}. Immutable after
  * construction (the history has its own threading rules) and published to
  * other threads through the allocator's registry (a concurrent map) or through a {@link RingByteBuf} handed over by
- * the application, so every field is final, but the owner's own record of how far its large requests walk (see
- * {@link #watched}): plain fields that only the owner reads and writes.
+ * the application, so every field is final.
  */
 final class ThreadRing {
-
-    /**
-     * Of the large requests {@link #watched} looks at, how many in a row make one verdict. Small enough
-     * that a thread whose large requests start to walk far moves them within a few milliseconds, large enough
-     * that one unlucky walk does not.
-     */
-    static final int CROWDING_WINDOW = 64;
-    /**
-     * Far walks among a {@link #CROWDING_WINDOW} that make the ring <em>crowded</em>. Benchmark 7's framing mix
-     * with 1 % or 5 % of its buffers long-lived has them on about one large request in ten (measured below); where
-     * nothing lives long, on none.
-     */
-    static final int CROWDING_FAR_WALKS = 2;
-    /**
-     * Held regions one allocation steps over that make it a far walk: more than the ring's walks near
-     * {@code head} and back at the start step over together (32 and 16), so only an allocation that went on to
-     * walk the whole lap, or found no run (the request then falls back), counts.
-     */
-    static final int FAR_WALK_SKIPS = 32;
 
     final Ring ring;
     /** The only thread that may allocate, grow or shrink in {@link #ring}. */
@@ -59,14 +39,6 @@ final class ThreadRing {
     /** The owner's large ring (requests above the allocator's large-ring threshold), not its ring for the rest. */
     final boolean large;
 
-    // Owner only, plain: the record of watched(), read by the owner's currentThreadRing.
-    /** Large requests looked at in the current window. */
-    private int watched;
-    /** Far walks among them. */
-    private int farWalks;
-    /** Set once a window had {@link #CROWDING_FAR_WALKS} far walks; never cleared (see {@link #crowded()}). */
-    private boolean crowded;
-
     /** @param newBuffer makes a new buffer object whose home is the given thread ring */
     ThreadRing(Ring ring, Thread owner, RingHistory history, Function<ThreadRing, RingByteBuf> newBuffer) {
         ring.bindOwner(owner); // releases on the owner then take the store path (Ring.release)
@@ -79,41 +51,6 @@ final class ThreadRing {
                 : 0L;
         this.segment = ring.memorySegment();
         this.pool = new RingByteBufPool(() -> newBuffer.apply(this)); // called once constructed
-    }
-
-    /**
-     * Owner only, after {@link Ring#tryAllocate} for a large request on this ring: notes whether it walked far
-     * (stepped over more than {@link #FAR_WALK_SKIPS} held regions, or found no run). Once
-     * {@link #CROWDING_FAR_WALKS} of {@link #CROWDING_WINDOW} large requests in a row did, this ring is
-     * {@link #crowded()}: small buffers that live long are scattered over it, and a large request has to search
-     * the ring for a gap between them. The cost on a large request: two loads of a counter the walk keeps anyway
-     * (the caller's, before the allocation, and this one), and the count.
-     *
-     * @param region        what {@code tryAllocate} returned
-     * @param skippedBefore {@link Ring#regionsSkippedCount()} just before that call
-     */
-    void watched(long region, long skippedBefore) {
-        if (large) {
-            return; // the large ring itself: nowhere further to send them
-        }
-        if (region == Ring.NO_REGION || ring.regionsSkippedCount() - skippedBefore > FAR_WALK_SKIPS) {
-            farWalks++;
-        }
-        if (++watched == CROWDING_WINDOW) {
-            crowded |= farWalks >= CROWDING_FAR_WALKS;
-            watched = 0;
-            farWalks = 0;
-        }
-    }
-
-    /**
-     * Owner only: true once this ring's large requests walked far often enough that the allocator serves them
-     * from the thread's large ring from then on. Never cleared: the traffic that crowded the ring once (buffers
-     * held long among large ones) is the kind a server keeps seeing, and going back would put the large
-     * requests among the long-lived buffers again.
-     */
-    boolean crowded() {
-        return crowded;
     }
 
     /**

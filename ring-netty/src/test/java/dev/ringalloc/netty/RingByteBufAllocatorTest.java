@@ -258,21 +258,16 @@ class RingByteBufAllocatorTest {
     }
 
     /**
-     * Large requests that {@code fit} (allocated and released at once), then the ring filled with small held
-     * buffers and {@code fail} large requests that find no run (far walks), then the small buffers released:
-     * one window of {@link ThreadRing#CROWDING_WINDOW} large requests in all.
+     * Fills the calling thread's direct ring with small held buffers (until one falls back: with walks unbounded,
+     * the ring is then full), makes {@code large} requests of 2 KiB that find no run there (each one a far walk:
+     * see {@code Ring}'s "Crowding"), and releases the small buffers.
      */
-    private static void oneWindowOfLargeRequests(RingByteBufAllocator alloc, int fail) {
-        for (int i = 0; i < ThreadRing.CROWDING_WINDOW - fail; i++) {
-            ByteBuf fits = alloc.directBuffer(2048);
-            assertThat(inRing(fits)).isTrue();
-            fits.release();
-        }
+    private static void largeRequestsInAFullRing(RingByteBufAllocator alloc, int large) {
         List<ByteBuf> small = new ArrayList<>();
         while (small.isEmpty() || inRing(small.get(small.size() - 1))) {
             small.add(alloc.directBuffer(64));
         }
-        for (int i = 0; i < fail; i++) {
+        for (int i = 0; i < large; i++) {
             ByteBuf fallsBack = alloc.directBuffer(2048);
             assertThat(inRing(fallsBack)).as("no run of 2 KiB between the small buffers").isFalse();
             fallsBack.release();
@@ -282,21 +277,24 @@ class RingByteBufAllocatorTest {
 
     @Test
     void largeRequestsThatCrowdTheRingMoveToALargeRing() throws Exception {
-        RingByteBufAllocator alloc = small().largeRingWhenCrowdedAbove(1024).build();
+        // Walks unbounded: a small request that falls back then means the ring is full.
+        RingByteBufAllocator alloc = small().maxRegionsVisited(Integer.MAX_VALUE).largeRingWhenCrowdedAbove(1024)
+                .build();
         assertThat(alloc.largeRingWhenCrowdedAbove()).isEqualTo(1024);
         assertThat(alloc.toString()).contains("largeRingWhenCrowdedAbove: 1024");
         onFastThread(() -> {
-            oneWindowOfLargeRequests(alloc, ThreadRing.CROWDING_FAR_WALKS - 1);
-            oneWindowOfLargeRequests(alloc, 0);
-            assertThat(alloc.metric().rings()).as("fewer far walks than the verdict needs: one ring").isOne();
-            ByteBuf notWatched = alloc.directBuffer(1024); // at the threshold: not counted in the next window
-            ThreadRing ring = ringBuf(notWatched).threadRing;
-            assertThat(ring.large).isFalse();
-            assertThat(ring.crowded()).isFalse();
-            notWatched.release();
+            largeRequestsInAFullRing(alloc, 1);
+            ByteBuf large = alloc.directBuffer(2048);
+            ThreadRing ring = ringBuf(large).threadRing;
+            assertThat(ring.large).as("one far walk: still the thread's ring").isFalse();
+            assertThat(ring.ring.isCrowded()).isFalse();
+            large.release();
+            for (int i = 0; i < 1100; i++) { // more allocations than a far walk is remembered for
+                alloc.directBuffer(64).release();
+            }
 
-            oneWindowOfLargeRequests(alloc, ThreadRing.CROWDING_FAR_WALKS);
-            assertThat(ring.crowded()).isTrue();
+            largeRequestsInAFullRing(alloc, 2); // two far walks, close together
+            assertThat(ring.ring.isCrowded()).isTrue();
             assertThat(alloc.metric().rings()).as("no large ring until the next large request").isOne();
             ByteBuf atThreshold = alloc.directBuffer(1024);
             ByteBuf nowLarge = alloc.directBuffer(1025);
@@ -319,27 +317,29 @@ class RingByteBufAllocatorTest {
             return null;
         });
         assertThat(alloc.metric().rings()).as("every ring freed with its thread").isZero();
-        long largeFallbacks = ThreadRing.CROWDING_FAR_WALKS * 2L - 1; // the two windows with far walks
-        long smallFallbacks = 3; // the small buffer that found each window's ring full
+        long largeFallbacks = 3;
+        long smallFallbacks = 2; // the small buffer that found the ring full, each time
         assertThat(alloc.metric().fallbacks()).isEqualTo(largeFallbacks + smallFallbacks);
         assertThat(alloc.metric().fallbacks(FallbackReason.RING_FULL)).isEqualTo(largeFallbacks + smallFallbacks);
     }
 
     @Test
     void crowdingIsWatchedOnlyWhenLargeRingsAreNotAlwaysOnOrOff() throws Exception {
-        RingByteBufAllocator off = small().largeRingWhenCrowdedAbove(0).build();
-        RingByteBufAllocator always = small().largeRingAbove(4096).largeRingWhenCrowdedAbove(1024).build();
+        RingByteBufAllocator off = small().maxRegionsVisited(Integer.MAX_VALUE).largeRingWhenCrowdedAbove(0).build();
+        RingByteBufAllocator always = small().maxRegionsVisited(Integer.MAX_VALUE).largeRingAbove(4096)
+                .largeRingWhenCrowdedAbove(1024).build();
         onFastThread(() -> {
-            oneWindowOfLargeRequests(off, ThreadRing.CROWDING_FAR_WALKS);
+            largeRequestsInAFullRing(off, 3);
             ByteBuf large = off.directBuffer(2048);
             assertThat(ringBuf(large).threadRing.large).isFalse();
-            assertThat(ringBuf(large).threadRing.crowded()).isFalse();
+            assertThat(ringBuf(large).threadRing.ring.isCrowded()).isFalse();
             large.release();
             assertThat(off.metric().rings()).isOne();
 
-            oneWindowOfLargeRequests(always, ThreadRing.CROWDING_FAR_WALKS);
+            largeRequestsInAFullRing(always, 3);
             ByteBuf belowAlways = always.directBuffer(2048);
             assertThat(ringBuf(belowAlways).threadRing.large).as("largeRingAbove decides alone").isFalse();
+            assertThat(ringBuf(belowAlways).threadRing.ring.isCrowded()).isFalse();
             belowAlways.release();
             return null;
         });

@@ -1,0 +1,110 @@
+package dev.ringalloc.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Crowding" of {@link Ring}: which allocations are far walks, and when two of them make the ring crowded. A 64 KiB
+ * ring filled with 64-byte buffers (72 bytes with their guards, about 900 of them), some of them released to leave
+ * one gap that only a walk round the ring finds.
+ */
+class RingCrowdingTest {
+
+    private static final int WATCHED_ABOVE = 1024;
+
+    private final Ring ring = Ring.allocate(64 << 10, Integer.MAX_VALUE);
+    private final List<Long> small = new ArrayList<>();
+
+    /** Fills the ring with 64-byte buffers (requests below the watched size: never far walks themselves). */
+    private void fill() {
+        for (long h = ring.tryAllocate(64); h != Ring.NO_REGION; h = ring.tryAllocate(64)) {
+            small.add(h);
+        }
+    }
+
+    /**
+     * Releases the small buffers {@code from} to {@code from + count - 1}: one free run among held ones, behind more
+     * held regions than the walk near {@code head} or back at the start steps over.
+     */
+    private void gapAt(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            ring.release(small.get(i));
+        }
+    }
+
+    @Test
+    void twoFarWalksOfWatchedRequestsCloseTogetherCrowdTheRing() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        fill();
+        assertThat(ring.isCrowded()).as("small requests that fail are not watched").isFalse();
+        gapAt(300, 40); // 2,880 bytes
+
+        long found = ring.tryAllocate(2048); // found, stepping over hundreds of held regions: a far walk
+        assertThat(found).isNotEqualTo(Ring.NO_REGION);
+        assertThat(ring.isCrowded()).as("one far walk").isFalse();
+        assertThat(ring.tryAllocate(2048)).as("no second gap").isEqualTo(Ring.NO_REGION); // the second far walk
+        assertThat(ring.isCrowded()).isTrue();
+
+        ring.release(found);
+        assertThat(ring.tryAllocate(2048)).as("a crowded ring serves as before").isNotEqualTo(Ring.NO_REGION);
+        assertThat(ring.isCrowded()).as("for good").isTrue();
+    }
+
+    @Test
+    void farWalksFurtherApartThanTheSpanDoNotCrowdTheRing() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        fill();
+        assertThat(ring.tryAllocate(2048)).isEqualTo(Ring.NO_REGION); // a far walk
+        ring.release(small.get(small.size() - 1));
+        for (int i = 0; i < Ring.CROWDING_SPAN; i++) { // allocations in between, each reusing the same region
+            ring.release(ring.tryAllocate(64));
+        }
+        long last = ring.tryAllocate(64);
+        assertThat(ring.tryAllocate(2048)).isEqualTo(Ring.NO_REGION); // another, CROWDING_SPAN + 1 allocations on
+        assertThat(ring.isCrowded()).isFalse();
+        assertThat(ring.tryAllocate(2048)).isEqualTo(Ring.NO_REGION); // and one right after it
+        assertThat(ring.isCrowded()).isTrue();
+        ring.release(last);
+    }
+
+    @Test
+    void requestsUpToTheWatchedSizeAndUnwatchedRingsAreNeverCrowded() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        fill();
+        for (int i = 0; i < 3; i++) {
+            assertThat(ring.tryAllocate(WATCHED_ABOVE)).isEqualTo(Ring.NO_REGION); // far, but not above the size
+        }
+        assertThat(ring.isCrowded()).isFalse();
+
+        Ring unwatched = Ring.allocate(64 << 10, Integer.MAX_VALUE);
+        while (unwatched.tryAllocate(64) != Ring.NO_REGION) {
+            // fill it
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(unwatched.tryAllocate(2048)).isEqualTo(Ring.NO_REGION);
+        }
+        assertThat(unwatched.isCrowded()).isFalse();
+    }
+
+    @Test
+    void aWalkThatFindsItsRunNearHeadIsNoFarWalk() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        for (int i = 0; i < 3 * Ring.CROWDING_SPAN; i++) {
+            long a = ring.tryAllocate(2048);
+            long b = ring.tryAllocate(64);
+            ring.release(a);
+            ring.release(b);
+        }
+        assertThat(ring.isCrowded()).isFalse();
+    }
+
+    @Test
+    void aNegativeSizeIsRejected() {
+        assertThatThrownBy(() -> ring.watchCrowding(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+    }
+}
