@@ -833,7 +833,7 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         /**
          * Requests above {@code bytes} move to a second ring of the thread and kind (its large ring, as with
          * {@link #largeRingAbove(int)}) once they <em>crowd</em> the thread's ring: when two of them within 1,024
-         * allocations had to search the ring beyond {@code head} for a gap between held buffers, or found none
+         * allocations had to search round the ring for a gap between held buffers, or found none
          * ({@link Ring#watchCrowding}). Until then
          * every request shares the one ring, which is the faster where nothing lives long; a thread that
          * never crowds its ring never reserves a second one. 0 turns it off; {@link #largeRingAbove(int)} above 0
