@@ -36,8 +36,6 @@ final class ThreadRing {
     final RingByteBufPool pool;
     /** Time samples and, in allocation-site mode, allocation sites: for the ages of live regions. */
     final RingHistory history;
-    /** The owner's large ring (requests above the allocator's large-ring threshold), not its ring for the rest. */
-    final boolean large;
 
     /** @param newBuffer makes a new buffer object whose home is the given thread ring */
     ThreadRing(Ring ring, Thread owner, RingHistory history, Function<ThreadRing, RingByteBuf> newBuffer) {
@@ -45,7 +43,6 @@ final class ThreadRing {
         this.ring = ring;
         this.owner = owner;
         this.history = history;
-        this.large = history.large();
         this.memory = ring.memory().duplicate().order(ByteOrder.BIG_ENDIAN);
         this.address = ring.isDirect() && PlatformDependent.hasUnsafe() ? PlatformDependent.directBufferAddress(memory)
                 : 0L;

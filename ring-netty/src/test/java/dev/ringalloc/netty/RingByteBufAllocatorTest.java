@@ -286,7 +286,7 @@ class RingByteBufAllocatorTest {
             largeRequestsInAFullRing(alloc, 1);
             ByteBuf large = alloc.directBuffer(2048);
             ThreadRing ring = ringBuf(large).threadRing;
-            assertThat(ring.large).as("one far walk: still the thread's ring").isFalse();
+            assertThat(ring.history.large()).as("one far walk: still the thread's ring").isFalse();
             assertThat(ring.ring.isCrowded()).isFalse();
             large.release();
             for (int i = 0; i < 1100; i++) { // more allocations than a far walk is remembered for
@@ -302,9 +302,9 @@ class RingByteBufAllocatorTest {
             assertThat(ringBuf(atThreshold).threadRing).isSameAs(ring);
             ThreadRing largeRing = ringBuf(nowLarge).threadRing;
             assertThat(largeRing).isNotSameAs(ring);
-            assertThat(largeRing.large).isTrue();
+            assertThat(largeRing.history.large()).isTrue();
             assertThat(largeRing.ring.isDirect()).isTrue();
-            assertThat(ringBuf(heapLarge).threadRing.large).as("the heap ring was never crowded").isFalse();
+            assertThat(ringBuf(heapLarge).threadRing.history.large()).as("the heap ring was never crowded").isFalse();
             assertThat(alloc.metric().ringSnapshots(0))
                     .extracting(s -> (s.direct() ? "direct" : "heap") + (s.large() ? " large" : ""))
                     .containsExactlyInAnyOrder("direct", "direct large", "heap");
@@ -331,14 +331,14 @@ class RingByteBufAllocatorTest {
         onFastThread(() -> {
             largeRequestsInAFullRing(off, 3);
             ByteBuf large = off.directBuffer(2048);
-            assertThat(ringBuf(large).threadRing.large).isFalse();
+            assertThat(ringBuf(large).threadRing.history.large()).isFalse();
             assertThat(ringBuf(large).threadRing.ring.isCrowded()).isFalse();
             large.release();
             assertThat(off.metric().rings()).isOne();
 
             largeRequestsInAFullRing(always, 3);
             ByteBuf belowAlways = always.directBuffer(2048);
-            assertThat(ringBuf(belowAlways).threadRing.large).as("largeRingAbove decides alone").isFalse();
+            assertThat(ringBuf(belowAlways).threadRing.history.large()).as("largeRingAbove decides alone").isFalse();
             assertThat(ringBuf(belowAlways).threadRing.ring.isCrowded()).isFalse();
             belowAlways.release();
             return null;
