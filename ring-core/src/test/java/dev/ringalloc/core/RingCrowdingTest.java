@@ -19,9 +19,12 @@ class RingCrowdingTest {
     private final Ring ring = Ring.allocate(64 << 10, Integer.MAX_VALUE);
     private final List<Long> small = new ArrayList<>();
 
-    /** Fills the ring with 64-byte buffers (requests below the watched size: never far walks themselves). */
-    private void fill() {
-        for (long h = ring.tryAllocate(64); h != Ring.NO_REGION; h = ring.tryAllocate(64)) {
+    /**
+     * Fills {@code target} with 64-byte buffers (requests below the watched size: never far walks themselves) and
+     * keeps their handles in {@link #small}.
+     */
+    private void fill(Ring target) {
+        for (long h = target.tryAllocate(64); h != Ring.NO_REGION; h = target.tryAllocate(64)) {
             small.add(h);
         }
     }
@@ -39,7 +42,7 @@ class RingCrowdingTest {
     @Test
     void twoFarWalksOfWatchedRequestsCloseTogetherCrowdTheRing() {
         ring.watchCrowding(WATCHED_ABOVE);
-        fill();
+        fill(ring);
         assertThat(ring.isCrowded()).as("small requests that fail are not watched").isFalse();
         gapAt(300, 40); // 2,880 bytes
 
@@ -57,7 +60,7 @@ class RingCrowdingTest {
     @Test
     void farWalksFurtherApartThanTheSpanDoNotCrowdTheRing() {
         ring.watchCrowding(WATCHED_ABOVE);
-        fill();
+        fill(ring);
         assertThat(ring.tryAllocate(2048)).isEqualTo(Ring.NO_REGION); // a far walk
         ring.release(small.get(small.size() - 1));
         for (int i = 0; i < Ring.CROWDING_SPAN; i++) { // allocations in between, each reusing the same region
@@ -74,16 +77,14 @@ class RingCrowdingTest {
     @Test
     void requestsUpToTheWatchedSizeAndUnwatchedRingsAreNeverCrowded() {
         ring.watchCrowding(WATCHED_ABOVE);
-        fill();
+        fill(ring);
         for (int i = 0; i < 3; i++) {
             assertThat(ring.tryAllocate(WATCHED_ABOVE)).isEqualTo(Ring.NO_REGION); // far, but not above the size
         }
         assertThat(ring.isCrowded()).isFalse();
 
         Ring unwatched = Ring.allocate(64 << 10, Integer.MAX_VALUE);
-        while (unwatched.tryAllocate(64) != Ring.NO_REGION) {
-            // fill it
-        }
+        fill(unwatched);
         for (int i = 0; i < 3; i++) {
             assertThat(unwatched.tryAllocate(2048)).isEqualTo(Ring.NO_REGION);
         }

@@ -258,8 +258,8 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         this.heapRings = b.heapRings;
         this.ringsForAllThreads = b.ringsForAllThreads;
         this.largeRingAbove = b.largeRingAbove;
-        this.crowdWatchAbove = b.largeRingAbove == 0 && b.effectiveLargeRingWhenCrowdedAbove() > 0
-                ? b.effectiveLargeRingWhenCrowdedAbove() : Integer.MAX_VALUE;
+        int crowdedAbove = b.effectiveLargeRingWhenCrowdedAbove();
+        this.crowdWatchAbove = b.largeRingAbove == 0 && crowdedAbove > 0 ? crowdedAbove : Integer.MAX_VALUE;
         this.preferDirect = b.preferDirect;
         this.memoryAddressAccess = b.memoryAddressAccess && PlatformDependent.hasUnsafe()
                 && PlatformDependent.isUnaligned();
