@@ -141,13 +141,22 @@ import java.util.function.LongConsumer;
  * back to the start and round the ring, stepping over hundreds of them, and sometimes finds none. The owner may
  * ask the ring to watch for that ({@link #watchCrowding(int)}): an allocation above the watched size whose walk
  * stepped over more than {@value #FAR_WALK_SKIPS} held regions (more than the walks near {@code head} and back at
- * the start may, so it went on round the ring), or that found no run, is a <em>far walk</em>; a second far walk
- * within {@value #CROWDING_SPAN} allocations of the one before makes the ring <em>crowded</em>, for good
+ * the start may, so it went on round the ring), or that found no run, is a <em>far walk</em>; so is one of a
+ * request more than four times the watched size that stepped over more than {@value #SKIPS_AT_START} held
+ * regions while the zone reaches beyond a quarter of the ring (the frontier past {@code tail >>> 2}: the zone
+ * has <em>spread</em>). A second far walk within {@value #CROWDING_SPAN} allocations of the one before makes the
+ * ring <em>crowded</em>, for good
  * ({@link #isCrowded()}). The ring itself goes on as before; its owner may send such requests elsewhere
  * (ring-netty: to a second ring of the thread). Only the slow path (c) to (f) looks: the shortcuts step over
  * nothing. Measured on benchmark 7 (requests above 8 KiB): only the framing mix with 5 % of its buffers
- * long-lived makes far walks (tens of thousands a second); walks that step over 33 to 48 held regions, through
- * the two bounded walks, happen with nothing long-lived too, and are not the sign.
+ * long-lived makes far walks by their skips (tens of thousands a second); walks that step over 33 to 48 held
+ * regions, through the two bounded walks, happen with nothing long-lived too, and are not the sign. The spread
+ * is the sign of fewer buffers held long: with 1 % of them so, a 4 MiB ring's zone spreads over 2.2 MiB, and the
+ * largest requests, stepping over them, land in memory that has left the caches (the framing mix's p99.9 three
+ * times what a second ring for them gives); with none held long its zone stays within an eighth of the ring.
+ * Only requests of more than four times the watched size count there: a zone also spreads when buffers are
+ * released late by other threads, and moving requests of 8 to 16 KiB out of it then cost a tenth of the
+ * throughput for no better tail (benchmark 7's hand-off, log-uniform sizes).
  *
  * <h2>Lifecycle</h2>
  * {@code OPEN} until {@link #retire()} (the owner will allocate no more: its thread ended or the ring is being
@@ -179,6 +188,12 @@ public final class Ring extends RingOwnerPadding {
      * back at the start may step over together, so it went on round the ring (see "Crowding").
      */
     static final int FAR_WALK_SKIPS = SKIPS_NEAR_HEAD + SKIPS_AT_START;
+    /**
+     * A zone that ends beyond {@code 1 / 2^SPREAD_SHIFT} of the ring (a quarter) has spread, and a request more than
+     * {@code 2^SPREAD_SHIFT} times the watched size that steps over more than {@link #SKIPS_AT_START} held regions
+     * there is a far walk: see "Crowding".
+     */
+    static final int SPREAD_SHIFT = 2;
     /** Allocations within which a second far walk makes the ring crowded: see "Crowding". */
     static final int CROWDING_SPAN = 1024;
     /** The most allocations between two looks back at the start after it was found pinned. */
@@ -544,7 +559,10 @@ public final class Ring extends RingOwnerPadding {
             if (handle == NO_REGION) {
                 soFailures(failures + 1);
             }
-            if (words > crowdingWords && (handle == NO_REGION || regionsSkipped - skippedBefore > FAR_WALK_SKIPS)) {
+            final long skipped = regionsSkipped - skippedBefore;
+            if (words > crowdingWords && (handle == NO_REGION || skipped > FAR_WALK_SKIPS
+                    || skipped > SKIPS_AT_START && words >>> SPREAD_SHIFT > crowdingWords
+                            && frontier > tail >>> SPREAD_SHIFT)) {
                 farWalk();
             }
             return handle;

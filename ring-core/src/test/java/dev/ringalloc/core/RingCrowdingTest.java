@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class RingCrowdingTest {
 
     private static final int WATCHED_ABOVE = 1024;
+    /** More than four times the watched size: far enough to count a walk over a spread zone (see "Crowding"). */
+    private static final int SPREAD_WATCHED = 4 * WATCHED_ABOVE + 64;
 
     private final Ring ring = Ring.allocate(64 << 10, Integer.MAX_VALUE);
     private final List<Long> small = new ArrayList<>();
@@ -101,6 +103,70 @@ class RingCrowdingTest {
             ring.release(b);
         }
         assertThat(ring.isCrowded()).isFalse();
+    }
+
+    @Test
+    void largeRequestsThatStepOverManyHeldRegionsOfASpreadZoneCrowdTheRing() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        fill(ring); // the zone is the whole ring
+        gapAt(20, 80); // two gaps of 5,760 bytes, each behind 20 held regions
+        gapAt(120, 80);
+
+        // Back at the start (16 skips), then round from head to the first gap (20 more): no far walk by skips alone.
+        assertThat(ring.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
+        assertThat(ring.isCrowded()).as("one far walk").isFalse();
+        assertThat(ring.tryAllocate(SPREAD_WATCHED)).as("near head, over 20 held regions to the second gap")
+                .isNotEqualTo(Ring.NO_REGION);
+        assertThat(ring.isCrowded()).isTrue();
+    }
+
+    @Test
+    void largeRequestsThatStepOverFewHeldRegionsOfASpreadZoneAreNoFarWalks() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        for (int used = 0; used < 24 << 10; used += 72) { // the zone ends beyond 16 KiB, a quarter of the ring
+            small.add(ring.tryAllocate(64));
+        }
+
+        for (int i = 0; i < 3; i++) { // at most 16 held regions back at the start, then served at the frontier
+            assertThat(ring.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
+        }
+        assertThat(ring.isCrowded()).isFalse();
+    }
+
+    @Test
+    void smallerWatchedRequestsOfASpreadZoneAreNoFarWalksThere() {
+        ring.watchCrowding(WATCHED_ABOVE);
+        fill(ring);
+        gapAt(20, 80);
+        gapAt(120, 80);
+
+        for (int i = 0; i < 4; i++) { // two per gap, each stepping over more than 16 held regions to reach it
+            assertThat(ring.tryAllocate(2 * WATCHED_ABOVE)).isNotEqualTo(Ring.NO_REGION);
+        }
+        assertThat(ring.isCrowded()).isFalse();
+    }
+
+    @Test
+    void largeRequestsThatStepOverManyHeldRegionsWithinAQuarterOfTheRingAreNoFarWalks() {
+        Ring large = Ring.allocate(256 << 10, Integer.MAX_VALUE);
+        for (int used = 0; used < 60 << 10; used += 72) { // 60 KiB of small buffers, then one holding the rest
+            small.add(large.tryAllocate(64));
+        }
+        long rest = Ring.NO_REGION;
+        for (int bytes = large.capacity() - (60 << 10); rest == Ring.NO_REGION; bytes -= 8) {
+            rest = large.tryAllocate(bytes); // the largest that fits: the rest of the ring, the frontier
+        }
+        large.watchCrowding(WATCHED_ABOVE);
+        for (int i = 20; i < 100; i++) {
+            large.release(small.get(i));
+        }
+        for (int i = 120; i < 200; i++) {
+            large.release(small.get(i));
+        }
+
+        assertThat(large.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
+        assertThat(large.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
+        assertThat(large.isCrowded()).as("the zone ends below a quarter of the ring").isFalse();
     }
 
     @Test

@@ -833,8 +833,9 @@ public final class RingByteBufAllocator extends AbstractByteBufAllocator impleme
         /**
          * Requests above {@code bytes} move to a second ring of the thread and kind (its large ring, as with
          * {@link #largeRingAbove(int)}) once they <em>crowd</em> the thread's ring: when two of them within 1,024
-         * allocations had to search round the ring for a gap between held buffers, or found none
-         * ({@link Ring#watchCrowding}). Until then
+         * allocations had to search round the ring for a gap between held buffers, or found none, or (requests of
+         * more than four times {@code bytes}) stepped over more than 16 held buffers while the ring's buffers spread
+         * beyond a quarter of it ({@link Ring#watchCrowding}). Until then
          * every request shares the one ring, which is the faster where nothing lives long; a thread that
          * never crowds its ring never reserves a second one. 0 turns it off; {@link #largeRingAbove(int)} above 0
          * takes precedence. Default 8 KiB ({@value #LARGE_RING_WHEN_CROWDED_ABOVE_PROPERTY}). At least 0, below
