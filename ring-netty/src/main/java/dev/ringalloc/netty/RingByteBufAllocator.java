@@ -60,7 +60,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       buffers (see that method). Without it, requests above
  *       {@link Builder#largeRingWhenCrowdedAbove(int) largeRingWhenCrowdedAbove(n)} (8 KiB by default) move to that
  *       second ring once they crowd the thread's ring: when they keep having to search the whole ring for a gap
- *       between small buffers that live long.</li>
+ *       between small buffers that live long, or, the largest of them, to step over many such buffers spread over
+ *       more than a quarter of the ring.</li>
  *   <li>What a ring cannot serve comes from the fallback allocator (Netty's {@link ByteBufAllocator#DEFAULT}
  *       unless configured), counted by {@link FallbackReason}: requests above {@link #maxRingAllocation()}, a
  *       full ring, a thread without rings, heap requests with heap rings off.</li>
