@@ -143,7 +143,7 @@ import java.util.function.LongConsumer;
  * stepped over more than {@value #FAR_WALK_SKIPS} held regions (more than the walks near {@code head} and back at
  * the start may, so it went on round the ring), or that found no run, is a <em>far walk</em>; so is one of a
  * request more than four times the watched size that stepped over more than {@value #SKIPS_AT_START} held
- * regions while the zone reaches beyond a quarter of the ring (the frontier past {@code tail >>> 2}: the zone
+ * regions while the zone reaches beyond a quarter of the ring (the frontier past {@code tail >>> }{@value #SPREAD_ZONE_SHIFT}: the zone
  * has <em>spread</em>). A second far walk within {@value #CROWDING_SPAN} allocations of the one before makes the
  * ring <em>crowded</em>, for good
  * ({@link #isCrowded()}). The ring itself goes on as before; its owner may send such requests elsewhere
@@ -188,12 +188,13 @@ public final class Ring extends RingOwnerPadding {
      * back at the start may step over together, so it went on round the ring (see "Crowding").
      */
     static final int FAR_WALK_SKIPS = SKIPS_NEAR_HEAD + SKIPS_AT_START;
+    /** A zone that ends beyond {@code 1 / 2^SPREAD_ZONE_SHIFT} of the ring (a quarter) has spread: see "Crowding". */
+    static final int SPREAD_ZONE_SHIFT = 2;
     /**
-     * A zone that ends beyond {@code 1 / 2^SPREAD_SHIFT} of the ring (a quarter) has spread, and a request more than
-     * {@code 2^SPREAD_SHIFT} times the watched size that steps over more than {@link #SKIPS_AT_START} held regions
-     * there is a far walk: see "Crowding".
+     * Only requests of more than {@code 2^SPREAD_SIZE_SHIFT} times the watched size (four) that step over more than
+     * {@link #SKIPS_AT_START} held regions of a spread zone are far walks: see "Crowding".
      */
-    static final int SPREAD_SHIFT = 2;
+    static final int SPREAD_SIZE_SHIFT = 2;
     /** Allocations within which a second far walk makes the ring crowded: see "Crowding". */
     static final int CROWDING_SPAN = 1024;
     /** The most allocations between two looks back at the start after it was found pinned. */
@@ -561,8 +562,8 @@ public final class Ring extends RingOwnerPadding {
             }
             final long skipped = regionsSkipped - skippedBefore;
             if (words > crowdingWords && (handle == NO_REGION || skipped > FAR_WALK_SKIPS
-                    || skipped > SKIPS_AT_START && words >>> SPREAD_SHIFT > crowdingWords
-                            && frontier > tail >>> SPREAD_SHIFT)) {
+                    || (skipped > SKIPS_AT_START && words >>> SPREAD_SIZE_SHIFT > crowdingWords
+                            && frontier > tail >>> SPREAD_ZONE_SHIFT))) {
                 farWalk();
             }
             return handle;

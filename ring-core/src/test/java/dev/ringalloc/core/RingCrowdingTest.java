@@ -31,13 +31,20 @@ class RingCrowdingTest {
         }
     }
 
+    /** Holds 64-byte buffers of {@code target} (72 bytes with their guards) until about {@code bytes} are in use. */
+    private void hold(Ring target, int bytes) {
+        for (int used = 0; used < bytes; used += 72) {
+            small.add(target.tryAllocate(64));
+        }
+    }
+
     /**
-     * Releases the small buffers {@code from} to {@code from + count - 1}: one free run among held ones, behind more
-     * held regions than the walk near {@code head} or back at the start steps over.
+     * Releases the small buffers {@code from} to {@code from + count - 1} of {@code target}: one free run among held
+     * ones, behind more held regions than the walk near {@code head} or back at the start steps over.
      */
-    private void gapAt(int from, int count) {
+    private void gapAt(Ring target, int from, int count) {
         for (int i = from; i < from + count; i++) {
-            ring.release(small.get(i));
+            target.release(small.get(i));
         }
     }
 
@@ -46,7 +53,7 @@ class RingCrowdingTest {
         ring.watchCrowding(WATCHED_ABOVE);
         fill(ring);
         assertThat(ring.isCrowded()).as("small requests that fail are not watched").isFalse();
-        gapAt(300, 40); // 2,880 bytes
+        gapAt(ring, 300, 40); // 2,880 bytes
 
         long found = ring.tryAllocate(2048); // found, stepping over hundreds of held regions: a far walk
         assertThat(found).isNotEqualTo(Ring.NO_REGION);
@@ -109,8 +116,8 @@ class RingCrowdingTest {
     void largeRequestsThatStepOverManyHeldRegionsOfASpreadZoneCrowdTheRing() {
         ring.watchCrowding(WATCHED_ABOVE);
         fill(ring); // the zone is the whole ring
-        gapAt(20, 80); // two gaps of 5,760 bytes, each behind 20 held regions
-        gapAt(120, 80);
+        gapAt(ring, 20, 80); // two gaps of 5,760 bytes, each behind 20 held regions
+        gapAt(ring, 120, 80);
 
         // Back at the start (16 skips), then round from head to the first gap (20 more): no far walk by skips alone.
         assertThat(ring.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
@@ -123,9 +130,7 @@ class RingCrowdingTest {
     @Test
     void largeRequestsThatStepOverFewHeldRegionsOfASpreadZoneAreNoFarWalks() {
         ring.watchCrowding(WATCHED_ABOVE);
-        for (int used = 0; used < 24 << 10; used += 72) { // the zone ends beyond 16 KiB, a quarter of the ring
-            small.add(ring.tryAllocate(64));
-        }
+        hold(ring, 24 << 10); // the zone ends beyond 16 KiB, a quarter of the ring
 
         for (int i = 0; i < 3; i++) { // at most 16 held regions back at the start, then served at the frontier
             assertThat(ring.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
@@ -137,8 +142,8 @@ class RingCrowdingTest {
     void smallerWatchedRequestsOfASpreadZoneAreNoFarWalksThere() {
         ring.watchCrowding(WATCHED_ABOVE);
         fill(ring);
-        gapAt(20, 80);
-        gapAt(120, 80);
+        gapAt(ring, 20, 80);
+        gapAt(ring, 120, 80);
 
         for (int i = 0; i < 4; i++) { // two per gap, each stepping over more than 16 held regions to reach it
             assertThat(ring.tryAllocate(2 * WATCHED_ABOVE)).isNotEqualTo(Ring.NO_REGION);
@@ -149,20 +154,14 @@ class RingCrowdingTest {
     @Test
     void largeRequestsThatStepOverManyHeldRegionsWithinAQuarterOfTheRingAreNoFarWalks() {
         Ring large = Ring.allocate(256 << 10, Integer.MAX_VALUE);
-        for (int used = 0; used < 60 << 10; used += 72) { // 60 KiB of small buffers, then one holding the rest
-            small.add(large.tryAllocate(64));
-        }
+        hold(large, 60 << 10); // 60 KiB of small buffers, then one holding the rest
         long rest = Ring.NO_REGION;
         for (int bytes = large.capacity() - (60 << 10); rest == Ring.NO_REGION; bytes -= 8) {
             rest = large.tryAllocate(bytes); // the largest that fits: the rest of the ring, the frontier
         }
         large.watchCrowding(WATCHED_ABOVE);
-        for (int i = 20; i < 100; i++) {
-            large.release(small.get(i));
-        }
-        for (int i = 120; i < 200; i++) {
-            large.release(small.get(i));
-        }
+        gapAt(large, 20, 80);
+        gapAt(large, 120, 80);
 
         assertThat(large.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
         assertThat(large.tryAllocate(SPREAD_WATCHED)).isNotEqualTo(Ring.NO_REGION);
