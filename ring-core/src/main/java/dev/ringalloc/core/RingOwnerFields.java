@@ -69,6 +69,13 @@ abstract class RingOwnerFields {
      */
     int releasedOnOwner = -1;
     /**
+     * The free region the owner's releases made last, {@code guard << 32 | next}: its own last release once that was
+     * left free (the next allocation did not reuse it in place, or another release came first), or the run its
+     * releases in order joined onto it (see "Release" in {@code Ring}); -1 once a merge or growth made that guard
+     * payload. A hand-out of it is not recorded here: the join loads the guard and checks it.
+     */
+    long lastFree = -1L;
+    /**
      * The word the owner's release of {@code releasedOnOwner} leaves there (unlocked, with its stamp). No other
      * thread writes an unlocked guard, and the owner resets {@code releasedOnOwner} before it changes that one (a
      * merge, a growth over it), so the next allocation reads this instead of the guard. Where releases are stored
