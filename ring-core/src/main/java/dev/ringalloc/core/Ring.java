@@ -1175,17 +1175,20 @@ public final class Ring extends RingOwnerPadding {
         }
         soGuard(index, unlocked);
         beginStructureChange();
-        accountRelease(g, free);
-        accountRelease(unlocked, index);
-        final int end = nextOf(unlocked);
-        soGuardOnOwner(free, guard(false, 0, end)); // the frontier, if the region released was
-        if (head == index || head == free) {
-            head = free; // a walk from head begins at the joined region's guard
-            gapEnd = -1;
+        try {
+            accountRelease(g, free);
+            accountRelease(unlocked, index);
+            final int end = nextOf(unlocked);
+            soGuardOnOwner(free, guard(false, 0, end)); // the frontier, if the region released was
+            if (head == index || head == free) {
+                head = free; // a walk from head begins at the joined region's guard
+                gapEnd = -1;
+            }
+            lastFree = (long) free << 32 | end;
+            releasedOnOwner = -1; // its word describes a region that is no longer there
+        } finally {
+            endStructureChange();
         }
-        lastFree = (long) free << 32 | end;
-        releasedOnOwner = -1; // its word describes a region that is no longer there
-        endStructureChange();
         return true;
     }
 
@@ -1348,8 +1351,8 @@ public final class Ring extends RingOwnerPadding {
 
     /**
      * A snapshot of the ring's figures. Any thread; exact when the owner is not allocating at the same
-     * moment (the structure walk retries while the owner changes it, and gives the last attempt after a
-     * bounded number of tries).
+     * moment (the structure walk waits while the owner is inside a change, retries when one came during it, and
+     * gives the last attempt after a bounded number of such tries).
      */
     public RingStats stats() {
         long[] figures = new long[3]; // bytes in use, live regions, largest free run
@@ -1396,12 +1399,20 @@ public final class Ring extends RingOwnerPadding {
      * handles (the array grown as needed).
      */
     private long[] consistentWalk(long[] figures, long[] handles) {
-        for (int attempt = 0; attempt < 64 && !isFreed(); attempt++) {
+        int waits = 0;
+        for (int attempt = 0; attempt < 64 && !isFreed(); ) {
             long version = laStructureVersion();
             if ((version & 1) != 0) {
-                Thread.onSpinWait();
+                // The owner is inside a change, a few stores long: wait for it instead of spending an attempt
+                // (64 spent so would leave no walk at all), and yield once it seems not to be running.
+                if (++waits < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
                 continue;
             }
+            attempt++;
             long inUse = 0;
             long largestFree = 0;
             int live = 0;
