@@ -159,9 +159,9 @@ import java.util.function.LongConsumer;
  * stepped over more than {@value #FAR_WALK_SKIPS} held regions (more than the walks near {@code head} and back at
  * the start may, so it went on round the ring), or that found no run, is a <em>far walk</em>; so is one of a
  * request more than four times the watched size that stepped over more than {@value #SKIPS_AT_START} held
- * regions while the zone reaches beyond a quarter of the ring (the frontier past {@code tail >>> }{@value #SPREAD_ZONE_SHIFT}: the zone
- * has <em>spread</em>). A second far walk within {@value #CROWDING_SPAN} allocations of the one before makes the
- * ring <em>crowded</em>, for good
+ * regions while the zone reaches beyond a quarter of the ring (the frontier past
+ * {@code tail >>> }{@value #SPREAD_ZONE_SHIFT}: the zone has <em>spread</em>). A second far walk within
+ * {@value #CROWDING_SPAN} allocations of the one before makes the ring <em>crowded</em>, for good
  * ({@link #isCrowded()}). The ring itself goes on as before; its owner may send such requests elsewhere
  * (ring-netty: to a second ring of the thread). Only the slow path (c) to (f) looks: the shortcuts step over
  * nothing. Measured on benchmark 7 (requests above 8 KiB): only the framing mix with 5 % of its buffers
@@ -520,7 +520,7 @@ public final class Ring extends RingOwnerPadding {
             if (storesReleaseLate()) {
                 soGuard(released, g); // the release, into memory before the walk reads it
             }
-            lastFree = (long) released << 32 | next; // left free: the next release may join it
+            leftFree(released, next);
             if (next == head) {
                 head = released; // the newest region, released: the walk from head begins at it
                 gapEnd = -1;
@@ -791,7 +791,7 @@ public final class Ring extends RingOwnerPadding {
         if (releasedOnOwner >= from && releasedOnOwner < to) {
             releasedOnOwner = -1;
         }
-        final int free = (int) (lastFree >> 32);
+        final int free = lastFreeGuard();
         if (free >= from && free < to) {
             lastFree = -1L;
         }
@@ -1141,9 +1141,9 @@ public final class Ring extends RingOwnerPadding {
         if (previous >= 0) {
             // The owner's last release, left free with no allocation since (where releases are stored late,
             // publishRelease has stored it and recorded it already).
-            lastFree = (long) previous << 32 | nextOf(releasedGuard);
+            leftFree(previous, nextOf(releasedGuard));
         }
-        if (index == (int) lastFree && joinLastFree(index, unlocked)) {
+        if (index == lastFreeEnd() && joinLastFree(index, unlocked)) {
             return false;
         }
         releasedOnOwner = index;
@@ -1168,7 +1168,7 @@ public final class Ring extends RingOwnerPadding {
      * @return false, changing nothing, if that region was handed out since
      */
     private boolean joinLastFree(int index, long unlocked) {
-        final int free = (int) (lastFree >> 32);
+        final int free = lastFreeGuard();
         final long g = laGuard(free); // the owner's own store, a release ago: in its cache
         if (isLocked(g) || nextOf(g) != index) {
             return false;
@@ -1184,12 +1184,27 @@ public final class Ring extends RingOwnerPadding {
                 head = free; // a walk from head begins at the joined region's guard
                 gapEnd = -1;
             }
-            lastFree = (long) free << 32 | end;
+            leftFree(free, end);
             releasedOnOwner = -1; // its word describes a region that is no longer there
         } finally {
             endStructureChange();
         }
         return true;
+    }
+
+    /** Records the free region [guard, next) as the one the owner's next release may join (see "Release"). */
+    private void leftFree(int guard, int next) {
+        lastFree = (long) guard << 32 | next;
+    }
+
+    /** The guard of the free region the owner's next release may join, or -1. */
+    private int lastFreeGuard() {
+        return (int) (lastFree >> 32);
+    }
+
+    /** Where the free region the owner's next release may join ends, or -1. */
+    private int lastFreeEnd() {
+        return (int) lastFree;
     }
 
     /**
@@ -1216,7 +1231,7 @@ public final class Ring extends RingOwnerPadding {
             releasedOnOwner = -1;
             final long g = releasedGuard;
             soGuard(released, g);
-            lastFree = (long) released << 32 | nextOf(g); // left free: the next release may join it
+            leftFree(released, nextOf(g));
         }
     }
 
