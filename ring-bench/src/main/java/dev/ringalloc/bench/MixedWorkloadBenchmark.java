@@ -100,7 +100,8 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     /** The row key of the {@code handOff} group. */
     static final String HAND_OFF = "¼ released by another thread";
 
-    private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The longest latency recorded; longer ones count as this. */
+    static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final double MIB = 1024.0 * 1024.0;
 
     /** Which allocator: see {@link NettyAllocator}. */
@@ -134,21 +135,26 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     }
 
     /**
-     * Its table for a size distribution, and the targets: the ring at least 1.5× pooled and adaptive with 0 % and
-     * 1 % long-lived buffers and in the hand-off, 1.2× with 5 %; its p99.9 latency at most theirs; its resident
-     * memory at most a quarter of their {@code usedDirectMemory}; no garbage.
+     * Its table for a size distribution, with its floor ({@link MixedFloorBenchmark}) as reference, and the targets:
+     * the ring at least 1.5× pooled and adaptive with 0 % and 1 % long-lived buffers and in the hand-off, 1.2× with
+     * 5 %; its p99.9 latency at most theirs; its resident memory at most a quarter of their
+     * {@code usedDirectMemory}; no garbage.
      */
     static TableSpec table(String sizes) {
         String[] fastest = {key(0), key(1), HAND_OFF};
         return TableSpec.of("mixed-" + sizes, "7. Mixed workload, " + (sizes.equals("framing")
                                 ? "framing sizes (90 % 32 B–1 KiB, 10 % 1–64 KiB)" : "log-uniform sizes 64 B–16 KiB"),
-                        "pooled", "64 short-lived buffers in flight, a share held 100× longer, or a quarter released by "
-                                + "another thread (score = producer ops/s); latency of 1 op in 32 (HdrHistogram); "
-                                + "reserved = ring capacity or metric().usedDirectMemory(); resident = Rss of the "
-                                + "ringalloc mappings (/proc/self/smaps); fallbacks = % of the ring's requests")
+                        "pooled", "64 short-lived buffers in flight, a share held 100× longer, or a quarter released "
+                                + "by another thread (score = producer ops/s); floor = the same writes into one "
+                                + "preallocated buffer of the peak bytes in flight (none for the hand-off); latency of "
+                                + "1 op in 32 (HdrHistogram); reserved = ring capacity or metric().usedDirectMemory(); "
+                                + "resident = Rss of the ringalloc mappings (/proc/self/smaps); fallbacks = % of the "
+                                + "ring's requests")
                 .headings("lifetimes", "allocator")
-                .columns(Column.figure("p50 ns", P50, "%.0f"), Column.figure("p99 ns", P99, "%.0f"),
-                        Column.figure("p99.9 ns", P999, "%.0f"), Column.figure("reserved MiB", RESERVED, "%.1f"),
+                .reference(MixedFloorBenchmark.SERIES)
+                .columns(Column.nanosAboveReference("ns above floor"), Column.figure("p50 ns", P50, "%.0f"),
+                        Column.figure("p99 ns", P99, "%.0f"), Column.figure("p99.9 ns", P999, "%.0f"),
+                        Column.figure("reserved MiB", RESERVED, "%.1f"),
                         Column.figure("resident MiB", RESIDENT, "%.1f"), Column.figure("VmRSS MiB", VM_RSS, "%.0f"),
                         new Column("fallbacks", (report, m) -> fallbacks(m)))
                 .targets(Target.ratio("pooled", 1.5, fastest), Target.ratio("adaptive", 1.5, fastest),
@@ -201,6 +207,11 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
         return sequence;
     }
 
+    /** Long-lived buffers in flight when {@code longLivedPercent} % live {@value #LONG_LIFE}× longer. */
+    static int longWindow(int longLivedPercent) {
+        return Math.max(1, (int) Math.round(SHORT_WINDOW * LONG_LIFE * longLivedPercent / 100.0));
+    }
+
     /**
      * The most bytes in flight over two passes of {@code sequence}: the short-lived and long-lived windows full,
      * and the hand-off's queue full of remote buffers (its consumer lagging), each buffer with 72 bytes more for
@@ -232,7 +243,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     public void setUp() {
         FastThreadExecutor.requireFastThreadLocalThread();
         double longLivedShare = longLivedPercent / 100.0;
-        int longWindow = Math.max(1, (int) Math.round(SHORT_WINDOW * LONG_LIFE * longLivedShare));
+        int longWindow = longWindow(longLivedPercent);
         sequence = sequence(sizes, longLivedShare, heapShare);
         long peak = peakBytesInFlight(sequence, longWindow);
         int ringCapacity = peak <= RingByteBufAllocator.DEFAULT_RING_CAPACITY
@@ -314,10 +325,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     @TearDown(Level.Iteration)
     public void endIteration() {
         handOff.drain(ByteBuf::release);
-        IterationFigures.publish(P50, latency.getValueAtPercentile(50), "ns", AggregationPolicy.AVG);
-        IterationFigures.publish(P99, latency.getValueAtPercentile(99), "ns", AggregationPolicy.AVG);
-        IterationFigures.publish(P999, latency.getValueAtPercentile(99.9), "ns", AggregationPolicy.AVG);
-        latency.reset();
+        publishLatency(latency);
         if (alloc instanceof RingByteBufAllocator) {
             RingByteBufAllocatorMetric metric = ((RingByteBufAllocator) alloc).metric();
             publishMiB(RESERVED, metric.ringCapacity());
@@ -331,6 +339,14 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
             publishMiB(RESERVED, ((ByteBufAllocatorMetricProvider) alloc).metric().usedDirectMemory());
         }
         publishMiB(VM_RSS, ProcMemory.vmRssBytes());
+    }
+
+    /** Publishes the iteration's latency percentiles and starts the histogram afresh. */
+    static void publishLatency(Histogram latency) {
+        IterationFigures.publish(P50, latency.getValueAtPercentile(50), "ns", AggregationPolicy.AVG);
+        IterationFigures.publish(P99, latency.getValueAtPercentile(99), "ns", AggregationPolicy.AVG);
+        IterationFigures.publish(P999, latency.getValueAtPercentile(99.9), "ns", AggregationPolicy.AVG);
+        latency.reset();
     }
 
     /** Publishes {@code bytes} in MiB, the most over the iterations; nothing if unknown (negative). */

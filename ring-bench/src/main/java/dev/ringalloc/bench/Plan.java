@@ -152,7 +152,7 @@ public final class Plan {
             }
         }
 
-        // Benchmark 7: short mode takes the framing sizes with 1 % long-lived and with the hand-off.
+        // Benchmark 7 and its floor: short mode takes the framing sizes with 1 % long-lived and with the hand-off.
         for (String mix : full ? List.of("logUniform", "framing") : List.of("framing")) {
             TableSpec t = MixedWorkloadBenchmark.table(mix);
             for (String longLived : full ? List.of("0", "1", "5") : List.of("1")) {
@@ -161,6 +161,8 @@ public final class Plan {
                     p.add(t, MixedWorkloadBenchmark.class, "mix", a, key, medianForks, null,
                             "allocator", a, "sizes", mix, "longLivedPercent", longLived, "heapShare", "0");
                 }
+                p.add(t, MixedFloorBenchmark.class, "write", MixedFloorBenchmark.SERIES, key, medianForks, null,
+                        "sizes", mix, "longLivedPercent", longLived);
             }
             for (String a : MIXED_ALLOCATORS) {
                 p.add(t, MixedWorkloadBenchmark.class, "handOff", a, MixedWorkloadBenchmark.HAND_OFF, medianForks,

@@ -45,22 +45,24 @@ class CompareTest {
 
         assertThat(quick.configs()).extracting(c -> c.benchmark().getSimpleName()).contains(
                 "ShortLivedBenchmark", "FloorBenchmark", "CrossThreadBenchmark", "GrowthBenchmark",
-                "RingAlTablesBenchmark", "EchoBenchmark", "MixedWorkloadBenchmark");
+                "RingAlTablesBenchmark", "EchoBenchmark", "MixedWorkloadBenchmark", "MixedFloorBenchmark");
         assertThat(quick.configs()).allSatisfy(c -> assertThat(c.forks()).isEqualTo(1));
         // Full: 5 allocators × 4 sizes × 3 windows + floor 4 × 3; the heap table, 4 heap allocators × 3 sizes;
         // (5 allocators + bound) × 4 hand-off; 5 × 4 growth; 5 rows × 4 implementations × 2 kinds; 5 × 3 echo;
-        // benchmark 7: 2 size mixes × (3 shares of long-lived buffers + the hand-off) × 4 direct allocators.
-        assertThat(full.configs()).hasSize(60 + 12 + 12 + 24 + 20 + 40 + 15 + 32);
+        // benchmark 7: 2 size mixes × (3 shares of long-lived buffers + the hand-off) × 4 direct allocators, and
+        // its floor for each mix and share.
+        assertThat(full.configs()).hasSize(60 + 12 + 12 + 24 + 20 + 40 + 15 + 32 + 6);
         assertThat(full.filter("^shortLived-heap-w64$").configs()).extracting(c -> c.series() + "@" + c.key())
                 .containsExactly("ring@64", "pooled@64", "adaptive@64", "unpooledHeap@64",
                         "ring@1024", "pooled@1024", "adaptive@1024", "unpooledHeap@1024",
                         "ring@16384", "pooled@16384", "adaptive@16384", "unpooledHeap@16384");
         assertThat(full.configs()).filteredOn(c -> c.benchmark() == CrossThreadBenchmark.class
-                        || c.benchmark() == MixedWorkloadBenchmark.class)
-                .hasSize(56).allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
-        // Short: one size mix, 1 % long-lived and the hand-off.
+                        || c.benchmark() == MixedWorkloadBenchmark.class || c.benchmark() == MixedFloorBenchmark.class)
+                .hasSize(62).allSatisfy(c -> assertThat(c.forks()).isEqualTo(5));
+        // Short: one size mix, 1 % long-lived with its floor, and the hand-off.
         assertThat(quick.filter("^mixed").configs()).extracting(c -> c.key() + " " + c.series()).containsExactly(
                 "1 % long-lived ring", "1 % long-lived pooled", "1 % long-lived adaptive", "1 % long-lived unpooledDirect",
+                "1 % long-lived floor",
                 "¼ released by another thread ring", "¼ released by another thread pooled",
                 "¼ released by another thread adaptive", "¼ released by another thread unpooledDirect");
         assertThat(full.filter("^echo$").configs()).hasSize(15);

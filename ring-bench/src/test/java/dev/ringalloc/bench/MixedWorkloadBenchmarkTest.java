@@ -89,6 +89,52 @@ class MixedWorkloadBenchmarkTest {
     }
 
     @Test
+    void theFloorCyclesThroughThePeakBytesInFlightWithEveryCopyInside() {
+        assertThat(MixedWorkloadBenchmark.longWindow(0)).isEqualTo(1);
+        assertThat(MixedWorkloadBenchmark.longWindow(1)).isEqualTo(64);
+        assertThat(MixedWorkloadBenchmark.longWindow(5)).isEqualTo(320);
+        for (String sizes : List.of("logUniform", "framing")) {
+            for (int percent : new int[] {0, 1, 5}) {
+                int[] sequence = MixedWorkloadBenchmark.sequence(sizes, percent / 100.0, 0);
+                int span = MixedFloorBenchmark.span(sequence, percent);
+                assertThat((long) span).isEqualTo(MixedWorkloadBenchmark.peakBytesInFlight(sequence,
+                        MixedWorkloadBenchmark.longWindow(percent)));
+                int offset = 0;
+                int wraps = 0;
+                for (int i = 0; i < 2 * sequence.length; i++) {
+                    int size = sequence[i % sequence.length] & SIZE_MASK;
+                    int at = MixedFloorBenchmark.start(offset, size, span);
+                    assertThat(at).as(sizes + ", " + percent + " %, op " + i).isBetween(0, span - size);
+                    wraps += at < offset ? 1 : 0;
+                    offset = MixedFloorBenchmark.end(at, size);
+                    assertThat(offset % 8).isZero();
+                }
+                // Two passes write about 2 × 16 Ki × the mean size: many times the span, so it cycles.
+                assertThat(wraps).as(sizes + ", " + percent + " %").isGreaterThan(10);
+            }
+        }
+    }
+
+    @Test
+    void theFloorIsBenchmark7sReferenceWhatTheRingCostsAboveItIsAColumn() {
+        TableSpec t = MixedWorkloadBenchmark.table("framing");
+        String key = MixedWorkloadBenchmark.key(1);
+        Report r = new Report(List.of(t), List.of(
+                new Measurement(t.id(), "ring", key, 0, 0, 4, List.of(10e6)),
+                new Measurement(t.id(), "pooled", key, 0, 0, 4, List.of(5e6)),
+                new Measurement(t.id(), MixedFloorBenchmark.SERIES, key, 0, 0, 0, List.of(25e6)),
+                new Measurement(t.id(), "ring", MixedWorkloadBenchmark.HAND_OFF, 0, 0, 4, List.of(8e6))));
+
+        assertThat(t.reference()).isEqualTo(MixedFloorBenchmark.SERIES);
+        String md = r.toMarkdown("t", List.of()).replaceAll(" {2,}", " ");
+        assertThat(md).contains("| lifetimes | allocator | ops/s | × pooled | B/op | direct MiB | ± | ns above floor |");
+        // 1e9 / 10e6 − 1e9 / 25e6 = 100 − 40 ns; pooled 200 − 40 ns; the hand-off has no floor.
+        assertThat(md).contains("| " + key + " | ring | 10.00 M | 2.00× | 0 | 4.0 | 0% | 60.0 |")
+                .contains("| " + key + " | pooled | 5.00 M | 1.00× | 0 | 4.0 | 0% | 160.0 |")
+                .contains("| " + MixedWorkloadBenchmark.HAND_OFF + " | ring | 8.00 M | – | 0 | 4.0 | 0% | – |");
+    }
+
+    @Test
     void aWindowOfAnyLengthReleasesItsOldestBufferFirst() {
         Window window = new Window(3);
         ByteBuf[] bufs = new ByteBuf[5];
