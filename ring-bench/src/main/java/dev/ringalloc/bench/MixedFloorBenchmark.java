@@ -12,8 +12,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
-import java.util.Arrays;
-import static dev.ringalloc.bench.MixedWorkloadBenchmark.MAX_NANOS;
 import static dev.ringalloc.bench.MixedWorkloadBenchmark.SEQUENCE;
 import static dev.ringalloc.bench.MixedWorkloadBenchmark.SIZE_MASK;
 import static dev.ringalloc.bench.MixedWorkloadBenchmark.TIMED;
@@ -58,12 +56,12 @@ public class MixedFloorBenchmark extends EventLoopBenchmark {
     }
 
     /** Where a copy of {@code size} bytes begins when the one before ended at {@code offset}: wraps to 0 at the end. */
-    static int start(int offset, int size, int span) {
+    static int copyStart(int offset, int size, int span) {
         return span - offset < size ? 0 : offset;
     }
 
     /** Where a copy of {@code size} bytes that began at {@code start} ends, rounded up to 8 bytes as a ring's would. */
-    static int end(int start, int size) {
+    static int copyEnd(int start, int size) {
         return start + ((size + 7) & -8);
     }
 
@@ -74,8 +72,8 @@ public class MixedFloorBenchmark extends EventLoopBenchmark {
         sequence = MixedWorkloadBenchmark.sequence(sizes, longLivedPercent / 100.0, 0);
         int span = span(sequence, longLivedPercent);
         memory = Unpooled.directBuffer(span, span);
-        payload = Payloads.bytes(Arrays.stream(sequence).map(e -> e & SIZE_MASK).max().orElse(0));
-        latency = new Histogram(MAX_NANOS, 2);
+        payload = MixedWorkloadBenchmark.payloadFor(sequence);
+        latency = MixedWorkloadBenchmark.latencyHistogram();
     }
 
     /** The next operation's copy, timed if the sequence marks it so (as {@link MixedWorkloadBenchmark}'s). */
@@ -84,11 +82,11 @@ public class MixedFloorBenchmark extends EventLoopBenchmark {
         int e = sequence[next++ & (SEQUENCE - 1)];
         long start = (e & TIMED) != 0 ? System.nanoTime() : 0;
         int size = e & SIZE_MASK;
-        int at = start(offset, size, memory.capacity());
+        int at = copyStart(offset, size, memory.capacity());
         memory.setBytes(at, payload, 0, size);
-        offset = end(at, size);
+        offset = copyEnd(at, size);
         if ((e & TIMED) != 0) {
-            latency.recordValue(Math.min(System.nanoTime() - start, MAX_NANOS));
+            MixedWorkloadBenchmark.recordSince(latency, start);
         }
     }
 

@@ -100,8 +100,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     /** The row key of the {@code handOff} group. */
     static final String HAND_OFF = "¼ released by another thread";
 
-    /** The longest latency recorded; longer ones count as this. */
-    static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final double MIB = 1024.0 * 1024.0;
 
     /** Which allocator: see {@link NettyAllocator}. */
@@ -249,11 +248,11 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
         int ringCapacity = peak <= RingByteBufAllocator.DEFAULT_RING_CAPACITY
                 ? RingByteBufAllocator.DEFAULT_RING_CAPACITY : NettyAllocator.ringCapacityFor(peak);
         alloc = NettyAllocator.of(allocator).create(ringCapacity);
-        payload = Payloads.bytes(Arrays.stream(sequence).map(e -> e & SIZE_MASK).max().orElse(0));
+        payload = payloadFor(sequence);
         shortLived = new Window(SHORT_WINDOW);
         longLived = new Window(longWindow);
         handOff = new SpscHandOff<>(QUEUE, CrossThreadBenchmark.PUBLISH_EVERY);
-        latency = new Histogram(MAX_NANOS, 2);
+        latency = latencyHistogram();
     }
 
     /**
@@ -293,7 +292,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
             }
         }
         if ((e & TIMED) != 0) {
-            latency.recordValue(Math.min(System.nanoTime() - start, MAX_NANOS));
+            recordSince(latency, start);
         }
     }
 
@@ -339,6 +338,21 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
             publishMiB(RESERVED, ((ByteBufAllocatorMetricProvider) alloc).metric().usedDirectMemory());
         }
         publishMiB(VM_RSS, ProcMemory.vmRssBytes());
+    }
+
+    /** The bytes every operation copies a prefix of: as many as the sequence's largest size. */
+    static byte[] payloadFor(int[] sequence) {
+        return Payloads.bytes(Arrays.stream(sequence).map(e -> e & SIZE_MASK).max().orElse(0));
+    }
+
+    /** A histogram for the timed operations' latencies, up to 10 s, two significant digits. */
+    static Histogram latencyHistogram() {
+        return new Histogram(MAX_NANOS, 2);
+    }
+
+    /** Records the latency of a timed operation that began at {@code start} ({@code System.nanoTime()}). */
+    static void recordSince(Histogram latency, long start) {
+        latency.recordValue(Math.min(System.nanoTime() - start, MAX_NANOS));
     }
 
     /** Publishes the iteration's latency percentiles and starts the histogram afresh. */

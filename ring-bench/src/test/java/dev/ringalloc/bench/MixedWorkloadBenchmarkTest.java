@@ -79,9 +79,9 @@ class MixedWorkloadBenchmarkTest {
 
         for (String sizes : List.of("logUniform", "framing")) {
             for (int percent : new int[] {0, 1, 5}) {
-                int longWindow = Math.max(1, 64 * 100 * percent / 100);
                 long peak = MixedWorkloadBenchmark.peakBytesInFlight(
-                        MixedWorkloadBenchmark.sequence(sizes, percent / 100.0, 0), longWindow);
+                        MixedWorkloadBenchmark.sequence(sizes, percent / 100.0, 0),
+                        MixedWorkloadBenchmark.longWindow(percent));
                 assertThat(peak).as(sizes + ", " + percent + " %")
                         .isLessThanOrEqualTo(RingByteBufAllocator.DEFAULT_RING_CAPACITY);
             }
@@ -103,10 +103,10 @@ class MixedWorkloadBenchmarkTest {
                 int wraps = 0;
                 for (int i = 0; i < 2 * sequence.length; i++) {
                     int size = sequence[i % sequence.length] & SIZE_MASK;
-                    int at = MixedFloorBenchmark.start(offset, size, span);
+                    int at = MixedFloorBenchmark.copyStart(offset, size, span);
                     assertThat(at).as(sizes + ", " + percent + " %, op " + i).isBetween(0, span - size);
                     wraps += at < offset ? 1 : 0;
-                    offset = MixedFloorBenchmark.end(at, size);
+                    offset = MixedFloorBenchmark.copyEnd(at, size);
                     assertThat(offset % 8).isZero();
                 }
                 // Two passes write about 2 × 16 Ki × the mean size: many times the span, so it cycles.
