@@ -1,5 +1,6 @@
 package dev.ringalloc.bench;
 
+import dev.ringalloc.core.Ring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
@@ -60,9 +61,9 @@ public class MixedFloorBenchmark extends EventLoopBenchmark {
         return span - offset < size ? 0 : offset;
     }
 
-    /** Where a copy of {@code size} bytes that began at {@code start} ends, rounded up to 8 bytes as a ring's would. */
+    /** Where a copy of {@code size} bytes that began at {@code start} ends: where a ring's region for it would. */
     static int copyEnd(int start, int size) {
-        return start + ((size + 7) & -8);
+        return start + Ring.regionBytes(size);
     }
 
     /** Draws the sequence and allocates the one buffer. */

@@ -100,6 +100,7 @@ public class MixedWorkloadBenchmark extends EventLoopBenchmark {
     /** The row key of the {@code handOff} group. */
     static final String HAND_OFF = "¼ released by another thread";
 
+    /** The longest latency recorded; longer ones count as this. */
     private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final double MIB = 1024.0 * 1024.0;
 
