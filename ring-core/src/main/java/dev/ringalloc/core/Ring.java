@@ -830,7 +830,9 @@ public final class Ring extends RingOwnerPadding {
      * Shortcut (a): hands out again, whole, the region [run, next) that the owner released last and has not seen
      * since. That release left its bytes in {@code occupied} (unseen), so the count stands as it is. It repeats the
      * last lines of {@link #take} on purpose: with {@code take} ending in a call to this method instead, benchmark 1
-     * at 1 KiB on JDK 25 ran 0.94× (3 rounds, 0.93-0.95).
+     * at 1 KiB on JDK 25 ran 0.94× (3 rounds, 0.93-0.95). The stamp is fresh even where the releaser holds no
+     * handle any more: keeping the old one, with no guard store, gained +3 % once ages stayed exact within 1,024
+     * allocations (docs/benchmarks.md, "JDK 25: reuse in place under the same stamp, tried, not kept").
      */
     private long reuseInPlace(int run, int next) {
         int stamp = issueStamp();
